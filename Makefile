@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine that has only Python:
+#   make serve   run the product on its embedded defaults
+#   make test    lint and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: serve test pytest lint migrate install bench-intake
+
+# Tests and type checks load the settings, which refuse to start without a
+# secret key when DEBUG is off; this one signs nothing but test sessions.
+CHECK_ENV := SECRET_KEY=test-only-key-not-secret
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+serve: migrate
+	DEBUG=$${DEBUG-1} $(PY) manage.py serve
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(CHECK_ENV) $(PY) -m mypy .
+
+pytest: install
+	$(CHECK_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint pytest
+
+bench-intake: migrate
+	$(PY) scripts/bench_intake.py
