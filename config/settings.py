@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_q",
     "config",
+    "workspaces",
+    "sources",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,9 @@ def _database(url: str) -> dict[str, Any]:
             # durable before intake answers 200.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
         }
+        # A file, not memory, so that a test's live server threads each get
+        # their own connection and contend for the write lock as in production.
+        config["TEST"] = {"NAME": str(Path(config["NAME"]).with_suffix(".test.sqlite3"))}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
     return config
@@ -166,6 +171,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "workspaces.adapter.AccountAdapter"
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -181,6 +187,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 LOGGING = {

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from workspaces.views import home
+
 urlpatterns = [
+    path("", include("sources.urls_api")),
+    path("", home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("w/<uuid:workspace_id>/", include("workspaces.urls")),
+    path("w/<uuid:workspace_id>/sources/", include("sources.urls")),
 ]

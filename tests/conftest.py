@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+
+from sources.models import Source
+from sources.provisioning import create_source
+from workspaces.models import Membership, Role, Workspace
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    # Live-server threads parked on a kept-alive client connection would
+    # otherwise hold their database connection open past the test run, and
+    # PostgreSQL refuses to drop a test database someone is connected to.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Production hashing costs a fifth of a second per password on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Team:
+    workspace: Workspace
+    owner: User
+    member: User
+    outsider: User
+
+    def client_for(self, who: str, *, enforce_csrf: bool = False) -> Client:
+        client = Client(enforce_csrf_checks=enforce_csrf)
+        client.force_login(getattr(self, who))
+        return client
+
+
+def make_user(email: str) -> User:
+    return User.objects.create_user(username=email, email=email, password=PASSWORD)
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    workspace = Workspace.objects.create(name="Acme")
+    owner, member, outsider = (make_user(f"{who}@example.com") for who in ("owner", "member", "outsider"))
+    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    Membership.objects.create(workspace=workspace, user=member, role=Role.MEMBER)
+    # The outsider owns a workspace of their own, so "no access" is not "no workspace".
+    elsewhere = Workspace.objects.create(name="Elsewhere")
+    Membership.objects.create(workspace=elsewhere, user=outsider, role=Role.OWNER)
+    return Team(workspace, owner, member, outsider)
+
+
+@dataclass
+class KeyedSource:
+    source: Source
+    key: str
+
+
+@pytest.fixture
+def source(team: Team) -> KeyedSource:
+    created, key = create_source(team.workspace, "website")
+    return KeyedSource(created, key)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from sources.keys import generate_write_key, hash_write_key, key_hint
+from workspaces.models import Workspace
+
+
+class Source(models.Model):
+    """Where events come from: a client library or script holding a write key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sources")
+    name = models.CharField(max_length=100)
+    # Only a hash of the key is kept; the key itself is shown once.
+    key_hash = models.CharField(max_length=64, unique=True)
+    key_hint = models.CharField(max_length=8)
+    key_rotated_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="unique_source_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def issue_key(self) -> str:
+        """Give the source a new write key (the old one stops working) and return it."""
+        key = generate_write_key()
+        self.key_hash = hash_write_key(key)
+        self.key_hint = key_hint(key)
+        return key
+
+
+class Event(models.Model):
+    """One message as received, stored once per (source, messageId)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="events")
+    message_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=10)
+    name = models.CharField(max_length=255, blank=True, default="")
+    user_id = models.CharField(max_length=255, blank=True, default="")
+    anonymous_id = models.CharField(max_length=255, blank=True, default="")
+    group_id = models.CharField(max_length=255, blank=True, default="")
+    email = models.CharField(max_length=254, blank=True, default="")
+    timestamp = models.DateTimeField()
+    received_at = models.DateTimeField()
+    payload = models.JSONField()
+
+    class Meta:
+        constraints = [
+            # A client retrying a batch sends the same messageIds again.
+            models.UniqueConstraint(fields=["source", "message_id"], name="one_event_per_message_id"),
+        ]
+        indexes = [models.Index(fields=["source", "-received_at", "-id"], name="latest_events_of_source")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.message_id}"
