@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: serve test pytest lint migrate install bench-intake
+.PHONY: serve test pytest lint migrate install bench bench-intake
 
 # Tests and type checks load the settings, which refuse to start without a
 # secret key when DEBUG is off; this one signs nothing but test sessions.
@@ -37,5 +37,7 @@ pytest: install
 
 test: lint pytest
 
-bench-intake: migrate
+bench: bench-intake
+
+bench-intake: install
 	$(PY) scripts/bench_intake.py
