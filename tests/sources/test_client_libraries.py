@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from customerio.analytics import Client as CustomerIoClient
 from customerio.analytics import request as customerio_request
+from django.db import OperationalError
 from segment.analytics import Client as SegmentClient
 from segment.analytics import request as segment_request
 
@@ -122,3 +123,32 @@ def test_it_gives_a_client_a_final_error_for_a_bad_key(library, live_server, key
     assert errors[0].status == 401
     assert errors[0].code == "unauthorized"
     assert not Event.objects.filter(message_id="denied").exists()
+
+
+@pytest.mark.parametrize("library", sorted(CLIENTS))
+def test_it_gets_an_event_stored_by_a_client_retry_after_a_database_outage(
+    library, live_server, keyed_source, monkeypatch
+):
+    source, key = keyed_source
+    real_bulk_create = Event.objects.bulk_create
+    calls = []
+
+    def down_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("the database is restarting")
+        return real_bulk_create(*args, **kwargs)
+
+    monkeypatch.setattr(Event.objects, "bulk_create", down_once)
+    errors = []
+    client = CLIENTS[library](
+        key, host=live_server.url, upload_interval=0.05, max_retries=3, on_error=lambda e, b: errors.append(e)
+    )
+
+    client.track("u1", "Survived", message_id="retried")
+    client.flush()
+    client.join()
+
+    assert errors == []
+    assert len(calls) == 2
+    assert Event.objects.filter(source=source, message_id="retried").count() == 1
