@@ -63,35 +63,33 @@ class Bound:
 
 def bind(parsed: Parsed, schema: Schema, source: RecordSource, *, include_deleted: bool) -> Bound:
     """Check ``parsed`` against ``schema``; raises ``SoqlError`` as Salesforce would."""
-    return _Binder(parsed, schema, Parents(source, include_deleted)).bind()
+    query = parsed.query
+    sobject = schema.get(query.object_name)
+    if sobject is None:
+        message = _UNSUPPORTED_OBJECT.format(name=query.object_name)
+        raise errors.semantic_error(
+            errors.INVALID_TYPE, parsed.text, parsed.tokens, query.object_token, message
+        )
+    binder = _Binder(parsed, schema, sobject, Parents(source, include_deleted))
+    selected = binder.select(query.fields)
+    where = binder.condition(query.where) if query.where is not None else None
+    order = tuple(binder.sort_key(item.field, item.descending, item.nulls_last) for item in query.order_by)
+    if query.offset is not None and query.offset > MAX_OFFSET:
+        raise errors.plain("NUMBER_OUTSIDE_VALID_RANGE", f"Maximum SOQL offset allowed is {MAX_OFFSET}")
+    return Bound(
+        sobject, selected, query.is_count, where, order, query.limit, query.offset or 0, binder.parents
+    )
 
 
 class _Binder:
-    def __init__(self, parsed: Parsed, schema: Schema, parents: Parents) -> None:
+    def __init__(self, parsed: Parsed, schema: Schema, sobject: SObject, parents: Parents) -> None:
         self.parsed = parsed
         self.schema = schema
+        self.sobject = sobject
         self.parents = parents
-        self.sobject = SObject(name="", label="", label_plural="", key_prefix="")
 
     def error(self, code: str, token: int, message: str) -> errors.SoqlError:
         return errors.semantic_error(code, self.parsed.text, self.parsed.tokens, token, message)
-
-    def bind(self) -> Bound:
-        query = self.parsed.query
-        sobject = self.schema.get(query.object_name)
-        if sobject is None:
-            raise self.error(
-                errors.INVALID_TYPE, query.object_token, _UNSUPPORTED_OBJECT.format(name=query.object_name)
-            )
-        self.sobject = sobject
-        selected = self.select(query.fields)
-        where = self.condition(query.where) if query.where is not None else None
-        order = tuple(self.sort_key(item.field, item.descending, item.nulls_last) for item in query.order_by)
-        if query.offset is not None and query.offset > MAX_OFFSET:
-            raise errors.plain("NUMBER_OUTSIDE_VALID_RANGE", f"Maximum SOQL offset allowed is {MAX_OFFSET}")
-        return Bound(
-            sobject, selected, query.is_count, where, order, query.limit, query.offset or 0, self.parents
-        )
 
     def resolve(self, ref: FieldRef) -> Resolved:
         try:

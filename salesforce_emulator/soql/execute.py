@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..schema import Schema
 from .binding import Bound, SortKey, bind
 from .parser import parse
-from .predicates import Predicate, Record
+from .predicates import Record
 from .relationships import place
 from .result import QueryResult
 from .source import RecordSource
@@ -44,7 +44,7 @@ def _candidates(bound: Bound, source: RecordSource) -> Iterable[Record]:
     condition is still evaluated on it.
     """
     name = bound.sobject.name
-    plan = bound.where.plan if isinstance(bound.where, Predicate) else None
+    plan = bound.where.plan if bound.where is not None else None
     if not plan:
         return source.all(name)
     found: dict[Any, Record] = {}
@@ -61,17 +61,19 @@ def _sort(records: list[Record], order: tuple[SortKey, ...]) -> None:
     # Stable sorts from the last key to the first give a multi-key order
     # with a direction and a null placement per key.
     for key in reversed(order):
-        # With reverse=True the tuple order flips, so nulls' rank flips too.
-        null_rank = (0 if key.nulls_last else 1) if key.descending else (1 if key.nulls_last else 0)
-        value_rank = 1 - null_rank
+        records.sort(key=_sort_value(key), reverse=key.descending)
 
-        def sort_value(
-            record: Record, key: SortKey = key, null_rank: int = null_rank, value_rank: int = value_rank
-        ) -> tuple[int, Any]:
-            value = key.normalize(key.access(record))
-            return (null_rank, 0) if value is None else (value_rank, value)
 
-        records.sort(key=sort_value, reverse=key.descending)
+def _sort_value(key: SortKey) -> Callable[[Record], tuple[int, Any]]:
+    # reverse=True flips the whole tuple order, so the nulls' rank flips too.
+    null_rank = 1 if key.nulls_last != key.descending else 0
+    value_rank = 1 - null_rank
+
+    def sort_value(record: Record) -> tuple[int, Any]:
+        value = key.normalize(key.access(record))
+        return (null_rank, 0) if value is None else (value_rank, value)
+
+    return sort_value
 
 
 def _row(bound: Bound, record: Record) -> dict[str, Any]:

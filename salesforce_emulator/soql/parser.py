@@ -68,7 +68,8 @@ _RESERVED = frozenset(
 )
 
 
-@lru_cache(maxsize=512)
+# A parsed 200-branch lookup holds about 1 MB of tokens; keep only a few.
+@lru_cache(maxsize=32)
 def parse(text: str) -> Parsed:
     """Parse ``text`` once; the result is immutable and cached by text.
 

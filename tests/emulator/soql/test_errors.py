@@ -293,3 +293,24 @@ def test_it_echoes_only_a_window_of_a_long_query(schema):
         + " " * 52
         + "^\nERROR at Row:1:Column:1613\nunexpected token: 'AND'"
     )
+
+
+def test_it_echoes_four_tokens_either_side_of_a_semantic_error(schema):
+    text = "SELECT Id, LastName, Email, FirstName, Company, Nope__c, Status, Score__c, Birthdate__c FROM Lead"
+    _, message = refusal(schema, text)
+    assert message.startswith(
+        "\nFirstName, Company, Nope__c, Status, Score__c\n" + " " * 20 + "^\nERROR at Row:1:Column:49\n"
+    )
+
+
+def test_it_refuses_an_offset_over_2000(schema):
+    assert refusal(schema, "SELECT Id FROM Lead LIMIT 10 OFFSET 2001") == (
+        "NUMBER_OUTSIDE_VALID_RANGE",
+        "Maximum SOQL offset allowed is 2000",
+    )
+    execute("SELECT Id FROM Lead LIMIT 10 OFFSET 2000", schema, DictSource({}))
+
+
+def test_it_refuses_a_bare_word_where_a_value_belongs(schema):
+    _, message = refusal(schema, "SELECT Id FROM Lead WHERE LastName = Smith")
+    assert message.endswith("\nunexpected token: 'Smith'")
