@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
 from salesforce_emulator import bulk_api, collections_api, errors, query_api, responses, rest
-from salesforce_emulator.calls import Call, Trace
+from salesforce_emulator.calls import Call, Trace, raw_segments
 
 if TYPE_CHECKING:
     from salesforce_emulator.orgs import Org
@@ -36,12 +35,6 @@ def versions(latest: str) -> list[dict[str, str]]:
     return listed
 
 
-def raw_segments(request: Request) -> list[str]:
-    """Decoded path segments, split before decoding so an encoded ``/`` stays in its segment."""
-    raw_path = request.environ.get("REQUEST_URI", request.path).partition("?")[0]
-    return [unquote(s) for s in raw_path.split("/")]
-
-
 class Api:
     def __init__(self, org: Org) -> None:
         self.org = org
@@ -60,7 +53,7 @@ class Api:
         trace.counted = True
         if self.org.config.latency:
             time.sleep(self.org.config.latency)
-        return self._route(call)
+        return route(call)
 
     def _authenticate(self, call: Call) -> None:
         header = call.request.headers.get("Authorization", "")
@@ -76,29 +69,33 @@ class Api:
         if not _API_SCOPES & set(access.pair.scopes):
             raise errors.invalid_session("This session is not valid for use with the REST API")
 
-    def _route(self, call: Call) -> Response:
-        head = call.segments[0] if call.segments else ""
-        if not call.segments:
-            call.allow(["GET", "HEAD"])
-            return responses.json_response(self._resources(call))
-        if head == "sobjects":
-            return rest.handle(call)
-        if head in ("query", "queryAll"):
-            return query_api.handle(call)
-        if head == "limits" and len(call.segments) == 1:
-            call.allow(["GET", "HEAD"])
-            with self.org.lock:
-                record_count = sum(self.org.store.count(o.name) for o in self.org.schema.objects)
-            return responses.json_response(self.org.limits.document(record_count))
-        if head == "composite":
-            return collections_api.handle(call)
-        if call.segments[:2] == ["jobs", "ingest"]:
-            return bulk_api.handle(call)
-        raise errors.not_found()
 
-    def _resources(self, call: Call) -> dict[str, str]:
-        names = ["sobjects", "query", "queryAll", "limits", "composite", "jobs"]
-        return {name: f"{call.base}/{name}" for name in sorted(names)}
+def route(call: Call) -> Response:
+    """The resource's answer to an authenticated, counted call."""
+    org = call.org
+    head = call.segments[0] if call.segments else ""
+    if not call.segments:
+        call.allow(["GET", "HEAD"])
+        return responses.json_response(_resources(call))
+    if head == "sobjects":
+        return rest.handle(call)
+    if head in ("query", "queryAll"):
+        return query_api.handle(call)
+    if head == "limits" and len(call.segments) == 1:
+        call.allow(["GET", "HEAD"])
+        with org.lock:
+            record_count = sum(org.store.count(o.name) for o in org.schema.objects)
+        return responses.json_response(org.limits.document(record_count))
+    if head == "composite":
+        return collections_api.handle(call)
+    if call.segments[:2] == ["jobs", "ingest"]:
+        return bulk_api.handle(call)
+    raise errors.not_found()
+
+
+def _resources(call: Call) -> dict[str, str]:
+    names = ["sobjects", "query", "queryAll", "limits", "composite", "jobs"]
+    return {name: f"{call.base}/{name}" for name in sorted(names)}
 
 
 def _known_version(version: str, latest: str) -> bool:

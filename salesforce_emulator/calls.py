@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from werkzeug.wrappers import Request
 
@@ -11,6 +12,12 @@ from salesforce_emulator import errors, json_body
 
 if TYPE_CHECKING:
     from salesforce_emulator.orgs import Org
+
+
+def raw_segments(request: Request) -> list[str]:
+    """Decoded path segments, split before decoding so an encoded ``/`` stays in its segment."""
+    raw_path = request.environ.get("REQUEST_URI", request.path).partition("?")[0]
+    return [unquote(s) for s in raw_path.split("/")]
 
 
 @dataclass
