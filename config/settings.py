@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_q",
     "config",
+    "salesforce_emulator",
 ]
 
 MIDDLEWARE = [
