@@ -47,6 +47,8 @@ class RecordStore:
         # (object, field) -> index key -> ids
         self._indexes: dict[tuple[str, str], dict[Any, set[str]]] = {}
         self._journal: list[tuple[str, str, str, Record | None]] | None = None
+        # Live (not deleted) records per object, so /limits need not scan.
+        self._live: dict[str, int] = dict.fromkeys(self._records, 0)
 
     # --- RecordSource --------------------------------------------------------
 
@@ -83,7 +85,7 @@ class RecordStore:
         bucket = self._bucket(object_name)
         if include_deleted:
             return len(bucket)
-        return sum(1 for r in bucket.values() if not r.get("IsDeleted"))
+        return self._live[self._canonical(object_name)]
 
     def matching(
         self, object_name: str, field_name: str, value: Any, *, case_sensitive: bool
@@ -113,6 +115,8 @@ class RecordStore:
         bucket = self._bucket(object_name)
         record_id = record["Id"]
         bucket[record_id] = record
+        if not record.get("IsDeleted"):
+            self._live[self._canonical(object_name)] += 1
         self._log("insert", object_name, record_id, None)
         for (indexed_object, field_name), index in self._indexes.items():
             if indexed_object == object_name and field_name in record:
@@ -122,6 +126,8 @@ class RecordStore:
         bucket = self._bucket(object_name)
         record = bucket[record_id]
         self._log("update", object_name, record_id, dict(record))
+        if "IsDeleted" in changes and bool(changes["IsDeleted"]) != bool(record.get("IsDeleted")):
+            self._live[self._canonical(object_name)] += -1 if changes["IsDeleted"] else 1
         for (indexed_object, field_name), index in self._indexes.items():
             if indexed_object == object_name and field_name in changes:
                 self._index_remove(object_name, index, field_name, record)
@@ -141,6 +147,7 @@ class RecordStore:
 
     def rollback(self) -> None:
         journal, self._journal = self._journal or [], None
+        touched = {object_name for _, object_name, _, _ in journal}
         for action, object_name, record_id, before in reversed(journal):
             bucket = self._records[object_name]
             current = bucket[record_id]
@@ -156,8 +163,20 @@ class RecordStore:
             for (indexed_object, field_name), index in self._indexes.items():
                 if indexed_object == object_name:
                     self._index_add(object_name, index, field_name, current)
+        for object_name in touched:
+            self._live[object_name] = sum(
+                1 for r in self._records[object_name].values() if not r.get("IsDeleted")
+            )
 
     # --- Internals -------------------------------------------------------------
+
+    def _canonical(self, object_name: str) -> str:
+        if object_name in self._records:
+            return object_name
+        sobject = self.schema.get(object_name)
+        if sobject is None:
+            raise KeyError(object_name)
+        return sobject.name
 
     def _bucket(self, object_name: str) -> dict[str, Record]:
         bucket = self._records.get(object_name)

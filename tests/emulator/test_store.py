@@ -59,3 +59,14 @@ def test_it_looks_up_200_values_in_a_100000_record_store():
     found = store.lookup("Contact", "Email", wanted)
     assert found is not None
     assert len(list(found)) == 200
+
+
+def test_it_counts_live_records_through_deletes_and_rollbacks():
+    store = _store_with_leads("a@example.com", "b@example.com")
+    store.update("Lead", _id(1), {"IsDeleted": True})
+    assert (store.count("Lead"), store.count("Lead", include_deleted=True)) == (1, 2)
+    store.begin()
+    store.update("Lead", _id(2), {"IsDeleted": True})
+    store.insert("Lead", {"Id": _id(9), "Email": "c@example.com"})
+    store.rollback()
+    assert store.count("Lead") == 1
