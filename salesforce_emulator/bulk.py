@@ -181,6 +181,8 @@ class BulkJobs:
         self.org.limits.bulk_batches_used += max(1, math.ceil(len(rows) / _ROWS_PER_BATCH))
         for start in range(0, len(rows), _ROWS_PER_LOCK):
             with self.org.lock:
+                if self.get(job.id) is not job:
+                    return  # the org was reset (or the job deleted) meanwhile
                 for row in rows[start : start + _ROWS_PER_LOCK]:
                     plan.apply(row)
 

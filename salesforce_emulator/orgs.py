@@ -16,10 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from salesforce_emulator import clock
+from salesforce_emulator.bulk import BulkJobs
 from salesforce_emulator.config import EmulatorConfig
 from salesforce_emulator.faults import FaultSet
-from salesforce_emulator.ids import IdMinter
+from salesforce_emulator.ids import IdMinter, to_18
 from salesforce_emulator.limits import ApiLimits
+from salesforce_emulator.query_api import QueryCursors
 from salesforce_emulator.records import RecordWriter
 from salesforce_emulator.request_log import LoggedRequest, RequestLog
 from salesforce_emulator.rules import DuplicateRule, ValidationRule
@@ -48,9 +50,6 @@ class Org:
 
     def reset(self, schema: Schema) -> None:
         """Back to a fresh org: no records but the seed, no tokens, no faults, no usage."""
-        from salesforce_emulator.bulk import BulkJobs
-        from salesforce_emulator.query_api import QueryCursors
-
         with self.lock:
             old_bulk = getattr(self, "bulk", None)
             if old_bulk is not None:
@@ -126,8 +125,7 @@ class Org:
             return [dict(r) for r in self.store.all(object_name) if include_deleted or not r.get("IsDeleted")]
 
     def record(self, object_name: str, record_id: str) -> dict[str, Any] | None:
-        from salesforce_emulator.ids import to_18
-
+        """A copy of one record (deleted or not), by 15- or 18-character id."""
         with self.lock:
             found = self.store.get(object_name, to_18(record_id))
             return dict(found) if found is not None else None

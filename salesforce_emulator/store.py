@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from salesforce_emulator.ids import to_18
 from salesforce_emulator.schema import NUMBER_TYPES, Field, Schema
 
 Record = dict[str, Any]
@@ -189,8 +190,6 @@ class RecordStore:
 
     @staticmethod
     def _by_id15(bucket: dict[str, Record], value: str) -> Record | None:
-        from salesforce_emulator.ids import to_18
-
         try:
             return bucket.get(to_18(value))
         except ValueError:

@@ -70,6 +70,7 @@ class TokenStore:
         self._access: dict[str, AccessToken] = {}
         self._refs: dict[str, str] = {}
         self._numbers = itertools.count(1)
+        self._access_numbers = itertools.count(1)
         # Knob: the next N refreshes lose a (simulated) race with a concurrent one.
         self.racing_refreshes = 0
 
@@ -153,7 +154,7 @@ class TokenStore:
     def _new_access(self, pair: Pair) -> str:
         token = f"{self._org_id15}!AR" + secrets.token_urlsafe(72)
         pair.access_tokens.add(token)
-        ref = f"access#{len(self._access) + 1}"
+        ref = f"access#{next(self._access_numbers)}"
         self._access[token] = AccessToken(ref, pair, time.time())
         self._refs[token] = ref
         return token

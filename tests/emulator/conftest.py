@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -141,3 +142,47 @@ def refresh(
         "client_secret": emulator.client_secret,
     }
     return requests.post(f"{emulator.urls[f'{org_name}_{host}']}/services/oauth2/token", data=data, timeout=5)
+
+
+# --- Bulk API 2.0 ---------------------------------------------------------------
+
+CSV = {"Content-Type": "text/csv"}
+
+
+def bulk_create(api: Api, object_name: str, operation: str, **spec: Any) -> dict:
+    response = api.post("/jobs/ingest", json={"object": object_name, "operation": operation, **spec})
+    assert response.status_code == 200, response.text
+    job: dict = response.json()
+    return job
+
+
+def bulk_upload(api: Api, job: dict, data: str):
+    return api.session.put(f"{api.instance_url}/{job['contentUrl']}", data=data.encode(), headers=CSV)
+
+
+def bulk_close(api: Api, job: dict):
+    return api.patch(f"/jobs/ingest/{job['id']}", json={"state": "UploadComplete"})
+
+
+def bulk_wait(api: Api, job: dict) -> dict:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        info: dict = api.get(f"/jobs/ingest/{job['id']}").json()
+        if info["state"] in ("JobComplete", "Failed", "Aborted"):
+            return info
+        time.sleep(0.02)
+    raise AssertionError("the job did not finish")
+
+
+def bulk_run(api: Api, object_name: str, operation: str, data: str, **spec: Any) -> dict:
+    job = bulk_create(api, object_name, operation, **spec)
+    assert bulk_upload(api, job, data).status_code == 201
+    assert bulk_close(api, job).status_code == 200
+    return bulk_wait(api, job)
+
+
+def bulk_result(api: Api, job: dict, kind: str) -> str:
+    response = api.get(f"/jobs/ingest/{job['id']}/{kind}/")
+    assert response.status_code == 200
+    text: str = response.text
+    return text

@@ -2,8 +2,18 @@
 
 from salesforce_emulator import Emulator
 
-from .conftest import Api, approve, callback_query, exchange, pkce_pair, refresh
-from .test_bulk import _close, _create, _upload, _wait
+from .conftest import (
+    Api,
+    approve,
+    bulk_close,
+    bulk_create,
+    bulk_upload,
+    bulk_wait,
+    callback_query,
+    exchange,
+    pkce_pair,
+    refresh,
+)
 
 
 def test_it_can_answer_a_pkce_mismatch_with_invalid_grant(salesforce_emulator: Emulator):
@@ -66,11 +76,11 @@ def test_it_can_answer_201_to_a_bulk_job_creation(api: Api, salesforce_emulator:
 
 def test_it_can_reject_closing_a_bulk_job_without_data(api: Api, salesforce_emulator: Emulator):
     salesforce_emulator.config.bulk_close_without_data = "reject"
-    job = _create(api, "Lead", "insert")
-    assert _close(api, job).status_code == 400
-    assert _upload(api, job, "LastName,Company\nDoe,Acme\n").status_code == 201
-    assert _close(api, job).status_code == 200
-    assert _wait(api, job)["state"] == "JobComplete"
+    job = bulk_create(api, "Lead", "insert")
+    assert bulk_close(api, job).status_code == 400
+    assert bulk_upload(api, job, "LastName,Company\nDoe,Acme\n").status_code == 201
+    assert bulk_close(api, job).status_code == 200
+    assert bulk_wait(api, job)["state"] == "JobComplete"
 
 
 def test_it_can_let_a_lead_skip_company_with_person_accounts(salesforce_emulator: Emulator):
