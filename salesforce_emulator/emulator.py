@@ -10,6 +10,8 @@ emu.stop()
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from types import TracebackType
 
 from salesforce_emulator.config import EmulatorConfig
@@ -26,6 +28,7 @@ ORG_NAMES = ("production", "sandbox")
 class Emulator:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
+        self._initial_config = copy.deepcopy(self.config)
         schema = self._load_schema()
         self.orgs: dict[str, Org] = {name: Org(name, self.config, schema) for name in ORG_NAMES}
         self.urls: dict[str, str] = {}
@@ -90,6 +93,13 @@ class Emulator:
         schema = self._load_schema()
         for org in self.orgs.values():
             org.reset(schema)
+
+    def restore_config(self) -> None:
+        """Every knob back to its value when the emulator was made (the ports stay)."""
+        for setting in dataclasses.fields(self.config):
+            if setting.name != "host" and not setting.name.endswith("_port"):
+                value = copy.deepcopy(getattr(self._initial_config, setting.name))
+                setattr(self.config, setting.name, value)
 
     def __enter__(self) -> Emulator:
         return self.start()

@@ -2,15 +2,15 @@
 
 Enable with ``pytest_plugins = ["salesforce_emulator.pytest_plugin"]``.
 
-``salesforce_emulator`` yields a running ``Emulator`` on free ports with
-fresh data, tokens, log, faults and limits, and with its configuration back
-to the session's defaults. Tests keep Bulk jobs quick: the session starts
-with a 0.05 s processing delay.
+``salesforce_emulator`` yields the running ``Emulator`` (free ports) with
+fresh data, tokens, request log, faults and limits, and every knob back to
+the session's starting configuration. The session starts with a 0.05 s
+Bulk processing delay so Bulk tests stay quick; override the
+``salesforce_emulator_session`` fixture to start from another configuration.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -18,14 +18,10 @@ import pytest
 from salesforce_emulator import Emulator, EmulatorConfig
 
 
-def _session_config() -> EmulatorConfig:
-    return EmulatorConfig(bulk_processing_delay=0.05)
-
-
 @pytest.fixture(scope="session")
 def salesforce_emulator_session() -> Iterator[Emulator]:
-    """The session's running emulator; use ``salesforce_emulator`` in tests."""
-    emulator = Emulator(_session_config()).start()
+    """The session's running emulator; tests use ``salesforce_emulator``."""
+    emulator = Emulator(EmulatorConfig(bulk_processing_delay=0.05)).start()
     try:
         yield emulator
     finally:
@@ -36,9 +32,6 @@ def salesforce_emulator_session() -> Iterator[Emulator]:
 def salesforce_emulator(salesforce_emulator_session: Emulator) -> Iterator[Emulator]:
     """The running emulator, reset to a fresh state for this test."""
     emulator = salesforce_emulator_session
-    defaults = _session_config()
-    for setting in dataclasses.fields(defaults):
-        if not setting.name.endswith("_port") and setting.name != "host":
-            setattr(emulator.config, setting.name, getattr(defaults, setting.name))
+    emulator.restore_config()
     emulator.reset()
     yield emulator
