@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "config",
     "workspaces",
     "sources",
+    "salesforce_emulator",
 ]
 
 MIDDLEWARE = [

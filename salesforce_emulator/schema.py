@@ -55,11 +55,27 @@ class Field:
     custom: bool = False
     calculated: bool = False
     auto_number: bool = False
+    # Added for describe and validation; attributes above are what the SOQL
+    # engine relies on.
+    name_field: bool = False
+    compound_field_name: str | None = None
+    extra_type_info: str | None = None
+    # Person-account fields exist on Account but only person accounts may set them.
+    person_account_only: bool = False
 
     @property
     def required_on_create(self) -> bool:
         """Salesforce has no flag for this; it is derived from three others."""
         return self.createable and not self.nillable and not self.defaulted_on_create
+
+
+@dataclass(frozen=True)
+class RecordType:
+    record_type_id: str
+    name: str
+    developer_name: str
+    is_person_type: bool = False
+    default: bool = False
 
 
 @dataclass
@@ -74,6 +90,9 @@ class SObject:
     deletable: bool = True
     queryable: bool = True
     fields: list[Field] = field(default_factory=list)
+    record_types: list[RecordType] = field(default_factory=list)
+    # Fields whose values make up a read-only compound ``Name`` (Lead, Contact).
+    compound_name: tuple[str, ...] = ()
     _by_lower: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -83,8 +102,23 @@ class SObject:
         self.fields.append(new)
         self._by_lower[new.name.lower()] = new
 
+    def replace_field(self, new: Field) -> None:
+        """Put ``new`` in place of the field of the same name, or add it."""
+        for position, existing in enumerate(self.fields):
+            if existing.name.lower() == new.name.lower():
+                self.fields[position] = new
+                self._by_lower[new.name.lower()] = new
+                return
+        self.add_field(new)
+
     def field(self, name: str) -> Field | None:
         return self._by_lower.get(name.lower())
+
+    def record_type(self, record_type_id: str) -> RecordType | None:
+        for record_type in self.record_types:
+            if record_type.record_type_id[:15] == record_type_id[:15]:
+                return record_type
+        return None
 
 
 @dataclass
@@ -101,3 +135,9 @@ class Schema:
 
     def get(self, name: str) -> SObject | None:
         return self._by_lower.get(name.lower())
+
+    def by_key_prefix(self, key_prefix: str) -> SObject | None:
+        for sobject in self.objects:
+            if sobject.key_prefix == key_prefix:
+                return sobject
+        return None

@@ -12,6 +12,8 @@ from sources.models import Source
 from sources.provisioning import create_source
 from workspaces.models import Membership, Role, Workspace
 
+pytest_plugins = ["salesforce_emulator.pytest_plugin"]
+
 PASSWORD = "correct horse battery staple"
 
 
