@@ -9,8 +9,10 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 .PHONY: serve test pytest lint migrate install bench bench-intake
 
 # Tests and type checks load the settings, which refuse to start without a
-# secret key when DEBUG is off; this one signs nothing but test sessions.
-CHECK_ENV := SECRET_KEY=test-only-key-not-secret
+# secret key and an encryption key when DEBUG is off; these protect nothing
+# but test data.
+CHECK_ENV := SECRET_KEY=test-only-key-not-secret \
+	FIELD_ENCRYPTION_KEY=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTAwMDAwMDA=
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

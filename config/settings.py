@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
+from cryptography.fernet import Fernet
 
 from config.env import (
     ConfigurationError,
     env_bool,
+    env_host_ports,
     env_int,
     env_list,
     env_str,
@@ -46,6 +49,35 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _field_encryption_keys() -> list[str]:
+    configured = env_list("FIELD_ENCRYPTION_KEY", [])
+    if not configured:
+        if not DEBUG:
+            raise ConfigurationError(
+                "FIELD_ENCRYPTION_KEY is not set. Set it to one or more Fernet keys separated by commas "
+                '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"), '
+                "or set DEBUG=1 to use a generated development key."
+            )
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file = VAR_DIR / "development-field-encryption-key"
+        if not key_file.exists():
+            key_file.write_text(Fernet.generate_key().decode())
+            key_file.chmod(0o600)
+        configured = [key_file.read_text().strip()]
+    for position, key in enumerate(configured, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ConfigurationError(
+                f"FIELD_ENCRYPTION_KEY: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)"
+            ) from None
+    return configured
+
+
+# Encrypts Salesforce tokens at rest; the first key encrypts, all decrypt.
+FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
+
 PUBLIC_URL = env_url("PUBLIC_URL", "http://127.0.0.1:8000")
 _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_public_host, "127.0.0.1", "localhost", "[::1]"])
@@ -71,6 +103,9 @@ INSTALLED_APPS = [
     "workspaces",
     "sources",
     "salesforce_emulator",
+    "destinations",
+    "actions",
+    "deliveries",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +192,24 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+
+# Salesforce. With no client id, the product connects to its built-in
+# emulator as a demo org.
+SALESFORCE_CLIENT_ID = env_str("SALESFORCE_CLIENT_ID")
+SALESFORCE_CLIENT_SECRET = env_str("SALESFORCE_CLIENT_SECRET")
+SALESFORCE_LOGIN_URL = env_url("SALESFORCE_LOGIN_URL", "https://login.salesforce.com")
+SALESFORCE_SANDBOX_LOGIN_URL = env_url("SALESFORCE_SANDBOX_LOGIN_URL", "https://test.salesforce.com")
+SALESFORCE_API_VERSION = env_str("SALESFORCE_API_VERSION", "62.0")
+if not re.fullmatch(r"\d{2,3}\.0", SALESFORCE_API_VERSION):
+    raise ConfigurationError(f"SALESFORCE_API_VERSION must look like 62.0; got {SALESFORCE_API_VERSION!r}")
+# host:port values besides Salesforce's own domains that may serve OAuth and
+# the API, plain http allowed (the emulator).
+SALESFORCE_EXTRA_INSTANCE_HOSTS = env_host_ports("SALESFORCE_EXTRA_INSTANCE_HOSTS")
+
+# Deliveries.
+DELIVERY_RETRY_HOURS = env_int("DELIVERY_RETRY_HOURS", 4, minimum=0, maximum=24 * 7)
+DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10_000)
+DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

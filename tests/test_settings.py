@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+FERNET_KEY = "dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTAwMDAwMDA="
 PROBE = "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({0}))"
 
 
@@ -60,6 +61,10 @@ def test_it_defaults_to_a_sqlite_file_in_wal_mode(tmp_path):
         ("DEBUG", "perhaps", "DEBUG must be one of"),
         ("PUBLIC_URL", "example.com", "PUBLIC_URL must be an absolute"),
         ("QUEUE_WORKERS", "0", "QUEUE_WORKERS must be at least 1"),
+        ("FIELD_ENCRYPTION_KEY", "not-a-key", "key 1 is not a Fernet key"),
+        ("SALESFORCE_API_VERSION", "v60", "SALESFORCE_API_VERSION must look like 62.0"),
+        ("SALESFORCE_EXTRA_INSTANCE_HOSTS", "http://127.0.0.1:9000", "must list host:port values"),
+        ("SALESFORCE_LOGIN_URL", "login.salesforce.com", "SALESFORCE_LOGIN_URL must be an absolute"),
     ],
 )
 def test_it_fails_loudly_on_a_malformed_value(tmp_path, variable, value, message):
@@ -88,3 +93,18 @@ def test_it_trusts_the_public_url_for_hosts_and_csrf(tmp_path):
 
     assert '"cdp.example.com"' in result.stdout
     assert '["https://cdp.example.com"]' in result.stdout
+
+
+def test_it_refuses_to_start_without_an_encryption_key_when_debug_is_off(tmp_path):
+    result = _settings(tmp_path, "1", SECRET_KEY="k", FIELD_ENCRYPTION_KEY="")
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY is not set" in result.stderr
+
+
+def test_it_generates_a_stable_development_encryption_key(tmp_path):
+    first = _settings(tmp_path, "s.FIELD_ENCRYPTION_KEYS", DEBUG="1", FIELD_ENCRYPTION_KEY="")
+    second = _settings(tmp_path, "s.FIELD_ENCRYPTION_KEYS", DEBUG="1", FIELD_ENCRYPTION_KEY="")
+
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout

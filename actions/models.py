@@ -1,0 +1,78 @@
+"""An action: which events (trigger) become which Salesforce writes (mapping, operation)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+
+from destinations.models import Destination
+
+
+class Kind(models.TextChoices):
+    LEAD = "lead", "Lead"
+    CONTACT = "contact", "Contact"
+    ACCOUNT = "account", "Account"
+    CASE = "case", "Case"
+    OPPORTUNITY = "opportunity", "Opportunity"
+    CUSTOM_OBJECT = "custom_object", "Custom Object"
+
+
+class Operation(models.TextChoices):
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    UPSERT = "upsert", "Upsert"
+    DELETE = "delete", "Delete"
+
+
+class MatcherOperator(models.TextChoices):
+    OR = "OR", "OR: any matcher"
+    AND = "AND", "AND: all matchers"
+
+
+class Action(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=100)
+    enabled = models.BooleanField(default=True)
+    trigger = models.TextField(blank=True, default="")
+    # Blank until the user chooses: the catalog offers no default operation.
+    operation = models.CharField(max_length=10, choices=Operation.choices, blank=True, default="")
+    # The Salesforce object of a Custom Object action; the other kinds imply theirs.
+    sobject = models.CharField(max_length=100, blank=True, default="")
+    # [{"field": "Email", "mapping": <mapping>}, ...]
+    record_matchers: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list, blank=True)
+    matcher_operator = models.CharField(
+        max_length=3, choices=MatcherOperator.choices, default=MatcherOperator.OR
+    )
+    # The kind's standard fields: {"LastName": <mapping>, ...}
+    fields: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    # [{"field": "Custom__c", "mapping": <mapping>}, ...]
+    other_fields: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list, blank=True)
+    use_bulk = models.BooleanField(default=False)
+    # {"field": "External_Id__c", "mapping": <mapping>} for bulk upserts.
+    bulk_upsert_external_id: models.JSONField[dict[str, Any] | None] = models.JSONField(null=True, blank=True)
+    # <mapping> of the record Id for bulk updates.
+    bulk_update_record_id: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    batch_size = models.PositiveIntegerField(default=1000)
+    clear_fields_on_null = models.BooleanField(default=False)
+
+    # At most one sender works on an action at a time; the lease expires so
+    # that a crashed worker does not block the action for ever.
+    sender_lease_until = models.DateTimeField(null=True, blank=True)
+    sender_lease_token = models.CharField(max_length=32, blank=True, default="")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def workspace_id(self) -> uuid.UUID:
+        return self.destination.workspace_id

@@ -1,0 +1,85 @@
+"""Data Out: a delivery per (event, action) and an attempt per try."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from actions.models import Action
+from destinations.models import Destination
+from sources.models import Event
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+    RETRYING = "retrying", "Retrying"
+    # Several Salesforce records matched: nothing written, never retried (status 300).
+    MULTIPLE_MATCHES = "multiple_matches", "Multiple matches"
+    # The destination needs reconnecting: kept, not failed, until it is.
+    HELD = "held", "Held"
+
+
+# Statuses a sender picks up when they are due.
+DUE_STATUSES = (Status.PENDING, Status.RETRYING)
+FINAL_STATUSES = (Status.DELIVERED, Status.FAILED, Status.MULTIPLE_MATCHES)
+
+
+class Delivery(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="deliveries")
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    due_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    operation = models.CharField(max_length=10, blank=True, default="")
+    sobject = models.CharField(max_length=100, blank=True, default="")
+    record_id = models.CharField(max_length=18, blank=True, default="")
+    created_record = models.BooleanField(null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=100, blank=True, default="")
+    error_message = models.TextField(blank=True, default="")
+    error_fields: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
+    # This delivery's share of the Salesforce API calls spent on it
+    # (a call that carried 200 records costs each of them 1/200).
+    api_calls = models.FloatField(default=0)
+    bulk_job_id = models.CharField(max_length=18, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["action", "status", "due_at"], name="due_deliveries_of_action"),
+            models.Index(fields=["destination", "-created_at"], name="data_out_of_destination"),
+            models.Index(fields=["status", "due_at"], name="due_deliveries"),
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} ({self.status})"
+
+
+class Attempt(models.Model):
+    """One try of one delivery: what was sent and what came back (no tokens)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # [{"method", "path", "body"}] — every call made for this delivery.
+    requests: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list)
+    # [{"status", "body"}] in the same order.
+    responses: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list)
+    api_calls = models.FloatField(default=0)
+    outcome = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="one_attempt_per_number")]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of delivery {self.delivery_id}"
