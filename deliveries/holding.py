@@ -1,0 +1,31 @@
+"""Holding a destination's deliveries while it cannot send, and resuming them.
+
+A destination that needs reconnecting (or was disconnected) keeps its
+deliveries: they are neither failed nor lost, and go out in their original
+order once it is connected again.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from deliveries.models import DUE_STATUSES, Delivery, Status
+from destinations.models import Destination
+
+
+def hold_deliveries(destination: Destination) -> int:
+    """Hold every delivery of the destination that was waiting to be sent."""
+    return Delivery.objects.filter(
+        destination=destination, status__in=(*DUE_STATUSES, Status.SENDING)
+    ).update(status=Status.HELD, updated_at=timezone.now())
+
+
+@transaction.atomic
+def release_deliveries(destination: Destination) -> list[str]:
+    """Make held deliveries due now; returns the ids of the actions to wake."""
+    now = timezone.now()
+    held = Delivery.objects.filter(destination=destination, status=Status.HELD)
+    action_ids = [str(a) for a in held.values_list("action_id", flat=True).distinct()]
+    held.update(status=Status.PENDING, due_at=now, updated_at=now)
+    return action_ids
