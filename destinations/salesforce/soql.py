@@ -264,6 +264,7 @@ class _Where:
     seen: set[tuple[str, str]] = field(default_factory=set)
     conjunctions: list[str] = field(default_factory=list)
     conjunction_set: set[str] = field(default_factory=set)
+    conjunction_chars: int = 0  # the conjunctions' url_length sum
     literal_chars: dict[str, int] = field(default_factory=dict)  # field -> its literals' url_length sum
 
     def add(self, group: list[tuple[str, str]], operator: str) -> None:
@@ -272,6 +273,7 @@ class _Where:
             if clause not in self.conjunction_set:
                 self.conjunction_set.add(clause)
                 self.conjunctions.append(clause)
+                self.conjunction_chars += url_length(clause)
             return
         for name, literal in group:
             if (name, literal) in self.seen:
@@ -287,6 +289,7 @@ class _Where:
         counts, conjunction_count = snapshot
         for clause in self.conjunctions[conjunction_count:]:
             self.conjunction_set.discard(clause)
+            self.conjunction_chars -= url_length(clause)
         del self.conjunctions[conjunction_count:]
         for name in list(self.values):
             keep = counts.get(name, 0)
@@ -306,7 +309,7 @@ class _Where:
     def length(self) -> int:
         """``url_length(self.render())``, from the tracked sums."""
         parts = len(self.conjunctions)
-        total = sum(url_length(clause) for clause in self.conjunctions)
+        total = self.conjunction_chars
         for name, literals in self.values.items():
             count = len(literals)
             if count == 1 or self._equals_only(name):
