@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from destinations.salesforce.calls import parse_api_usage
 from destinations.salesforce.errors import SalesforceError
 
 from .conftest import api_requests
@@ -70,3 +71,14 @@ def test_it_marks_as_counted_what_the_org_counted(client, org, calls):
 
     assert [c.counted for c in calls] == [r.counted for r in api_requests(org)]
     assert [c.counted for c in calls] == [False, True, False, True]
+
+
+def test_it_reads_api_usage_beside_per_app_usage():
+    header = {"sforce-limit-info": "per-app-api-usage=17/250(appName=sample); api-usage=18/5000"}
+
+    assert parse_api_usage(header) == (18, 5000)
+
+
+def test_it_reads_no_api_usage_from_a_missing_or_odd_header():
+    assert parse_api_usage({}) is None
+    assert parse_api_usage({"Sforce-Limit-Info": "per-app-api-usage=17/250(appName=sample)"}) is None
