@@ -101,3 +101,22 @@ def connect(client: Client, destination: Destination, *, action: str = "allow", 
     consent = press(started["Location"], action, username)
     assert consent.response.status_code == 302, consent.response.text
     return client.get(consent.callback_path)
+
+
+@pytest.fixture
+def held_delivery(destination, source):
+    """A delivery of the destination that is held (as while it needs reconnecting)."""
+    from django.utils import timezone
+
+    from actions.models import Action, Kind
+    from deliveries.models import Delivery, Status
+    from sources.models import Event
+
+    action = Action.objects.create(destination=destination, kind=Kind.LEAD, name="Lead")
+    now = timezone.now()
+    event = Event.objects.create(
+        source=source.source, message_id="m1", type="identify", timestamp=now, received_at=now, payload={}
+    )
+    return Delivery.objects.create(
+        action=action, destination=destination, event=event, status=Status.HELD, due_at=now
+    )
