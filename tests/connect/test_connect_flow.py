@@ -8,7 +8,8 @@ from django.urls import reverse
 from destinations.models import ConnectionState
 from destinations.salesforce import oauth
 
-from .conftest import connect, press, start_connect
+from .conftest import connect, start_connect
+from .salesforce_login import press
 
 
 def _detail(destination):

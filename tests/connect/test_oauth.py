@@ -6,7 +6,7 @@ import pytest
 from destinations.salesforce import oauth
 from destinations.salesforce.oauth import InvalidTokenResponse, OAuthApp, OAuthError, UntrustedHost
 
-from .conftest import press
+from .salesforce_login import press
 
 
 def _grant(app, emulator, org="production"):

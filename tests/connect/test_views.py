@@ -6,7 +6,8 @@ from django.urls import reverse
 from destinations.models import Destination
 from workspaces.models import Membership
 
-from .conftest import connect, press
+from .conftest import connect
+from .salesforce_login import press
 
 
 def _url(name, destination, **extra):
