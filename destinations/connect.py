@@ -162,7 +162,9 @@ def disconnect(destination: Destination) -> bool:
     Returns whether Salesforce confirmed the revocation; the credentials are
     deleted here either way.
     """
-    token = _readable(destination.refresh_token_encrypted) or _readable(destination.access_token_encrypted)
+    token = crypto.decrypt_or_blank(destination.refresh_token_encrypted) or crypto.decrypt_or_blank(
+        destination.access_token_encrypted
+    )
     revoked = False
     if token and destination.instance_url:
         revoked = _revoke_quietly(OAuthApp.from_settings(), destination.instance_url, token)
@@ -231,7 +233,7 @@ def _connect(destination: Destination, grant: TokenGrant, identity: Identity) ->
     """Store the new connection and release the held deliveries, in one transaction."""
     with transaction.atomic():
         locked = Destination.objects.select_for_update().get(pk=destination.pk)
-        replaced = _readable(locked.refresh_token_encrypted)
+        replaced = crypto.decrypt_or_blank(locked.refresh_token_encrypted)
         replaced_at = locked.instance_url
         locked.store_tokens(grant.access_token, grant.refresh_token)
         locked.instance_url = grant.instance_url
@@ -257,13 +259,3 @@ def _revoke_quietly(app: OAuthApp, base_url: str, token: str) -> bool:
         logger.warning("Revoking a Salesforce token at %s failed: %s", base_url, exc)
         return False
     return True
-
-
-def _readable(ciphertext: str) -> str:
-    """The secret, or "" when there is none or it no longer decrypts (a lost key)."""
-    if not ciphertext:
-        return ""
-    try:
-        return crypto.decrypt(ciphertext)
-    except crypto.DecryptionError:
-        return ""

@@ -62,13 +62,11 @@ def connect(client: Client, destination: Destination, *, action: str = "allow", 
     return client.get(consent.callback_path)
 
 
-@pytest.fixture
-def held_delivery(destination, source):
-    """A delivery of the destination that is held (as while it needs reconnecting)."""
+def _delivery(destination, source, status):
     from django.utils import timezone
 
     from actions.models import Action, Kind
-    from deliveries.models import Delivery, Status
+    from deliveries.models import Delivery
     from sources.models import Event
 
     action = Action.objects.create(destination=destination, kind=Kind.LEAD, name="Lead")
@@ -77,5 +75,17 @@ def held_delivery(destination, source):
         source=source.source, message_id="m1", type="identify", timestamp=now, received_at=now, payload={}
     )
     return Delivery.objects.create(
-        action=action, destination=destination, event=event, status=Status.HELD, due_at=now
+        action=action, destination=destination, event=event, status=status, due_at=now
     )
+
+
+@pytest.fixture
+def held_delivery(destination, source):
+    """A delivery of the destination that is held (as while it needs reconnecting)."""
+    return _delivery(destination, source, "held")
+
+
+@pytest.fixture
+def waiting_delivery(destination, source):
+    """A delivery of the destination waiting to be sent."""
+    return _delivery(destination, source, "pending")

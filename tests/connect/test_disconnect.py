@@ -50,13 +50,13 @@ def test_it_deletes_the_credentials_on_disconnect(team, destination, emulator):
     assert destination.instance_url == ""
 
 
-def test_it_holds_deliveries_on_disconnect(team, destination, emulator, held_delivery):
+def test_it_holds_deliveries_on_disconnect(team, destination, emulator, waiting_delivery):
     client = _connected(team, destination)
 
     _disconnect(client, destination)
 
-    held_delivery.refresh_from_db()
-    assert held_delivery.status == Status.HELD
+    waiting_delivery.refresh_from_db()
+    assert waiting_delivery.status == Status.HELD
 
 
 def test_it_disconnects_even_when_salesforce_cannot_be_reached(team, destination, emulator):

@@ -42,15 +42,13 @@ def test_it_asks_to_reconnect_when_is_sandbox_is_turned_on(team, destination, em
     assert "sandbox user name" in destination.state_reason
 
 
-def test_it_holds_deliveries_when_a_setting_asks_to_reconnect(team, destination, emulator, held_delivery):
+def test_it_holds_deliveries_when_a_setting_asks_to_reconnect(team, destination, emulator, waiting_delivery):
     client = _connected(team, destination)
-    held_delivery.refresh_from_db()
-    assert held_delivery.status == Status.PENDING
 
     client.post(_url("settings", destination), _settings(destination, is_sandbox="on"))
 
-    held_delivery.refresh_from_db()
-    assert held_delivery.status == Status.HELD
+    waiting_delivery.refresh_from_db()
+    assert waiting_delivery.status == Status.HELD
 
 
 def test_it_asks_to_reconnect_when_the_login_url_changes(team, destination, emulator):
