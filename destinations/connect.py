@@ -20,6 +20,7 @@ from django.utils import timezone
 from deliveries.holding import hold_deliveries, release_deliveries
 from destinations import crypto, pending
 from destinations.models import ConnectionState, Destination
+from destinations.needs_reconnect import mark_needs_reconnect
 from destinations.pending import PendingConfirmation, PendingConnect, Session
 from destinations.salesforce import oauth
 from destinations.salesforce.domains import UntrustedUrl
@@ -181,18 +182,6 @@ def disconnect(destination: Destination) -> bool:
     destination.refresh_from_db()
     logger.info("Destination %s was disconnected (revoked at Salesforce: %s)", destination.pk, revoked)
     return revoked
-
-
-def mark_needs_reconnect(destination: Destination, reason: str) -> None:
-    """The destination cannot send until someone reconnects: say why and hold its deliveries."""
-    with transaction.atomic():
-        Destination.objects.filter(pk=destination.pk).update(
-            state=ConnectionState.NEEDS_RECONNECT, state_reason=reason
-        )
-        hold_deliveries(destination)
-    destination.state = ConnectionState.NEEDS_RECONNECT
-    destination.state_reason = reason
-    logger.warning("Destination %s needs reconnecting: %s", destination.pk, reason)
 
 
 def settings_changed(destination: Destination, *, was_sandbox: bool, was_login_url: str) -> str:

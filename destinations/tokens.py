@@ -24,8 +24,8 @@ from collections import OrderedDict
 from django.db import transaction
 
 from destinations import crypto
-from destinations.connect import mark_needs_reconnect
 from destinations.models import ConnectionState, Destination
+from destinations.needs_reconnect import mark_needs_reconnect
 from destinations.salesforce import oauth
 from destinations.salesforce.oauth import OAuthApp, OAuthError, TokenGrant, same_id
 
