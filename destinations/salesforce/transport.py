@@ -1,0 +1,181 @@
+"""The one chokepoint every HTTP request to Salesforce's data API goes through.
+
+It adds the token, a timeout and the project's User-Agent; it reports every
+request to ``on_call`` (successful or not, never the token); it classifies
+every failure through ``errors``; and it applies the auth rule: a request
+refused as unauthenticated is repeated once, after one refresh. It never
+retries anything else: the sender's retry policy decides.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from destinations.salesforce.calls import Call, is_counted, parse_api_usage
+from destinations.salesforce.connection import Connection
+from destinations.salesforce.errors import (
+    ErrorKind,
+    SalesforceError,
+    classify_response,
+    classify_transport_error,
+)
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "salesforce-destination/0.1 (self-hosted customer-data pipeline destination)"
+DEFAULT_TIMEOUT = 30.0
+# A misbehaving proxy may answer megabytes of HTML; the trace keeps the start.
+MAX_TEXT_BODY = 16_384
+
+OnCall = Callable[[Call], None]
+
+
+def new_session() -> requests.Session:
+    """A session for one client: keep-alive, the project's User-Agent, and no retries."""
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = "application/json"
+    # requests already defaults to no retries; saying so keeps it that way.
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, HTTPAdapter(max_retries=0))
+    return session
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: Any
+    headers: Mapping[str, str]
+
+
+class Transport:
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        on_call: OnCall | None = None,
+        session: requests.Session | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        if not timeout or timeout <= 0:
+            raise ValueError("every call needs a positive timeout")
+        self.connection = connection
+        self.on_call = on_call
+        self.owns_session = session is None
+        self.session = session if session is not None else new_session()
+        self.timeout = timeout
+
+    def close(self) -> None:
+        if self.owns_session:
+            self.session.close()
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+    ) -> Any:
+        """The parsed JSON answer of one request, or a raised ``SalesforceError``.
+
+        ``path`` starts with ``/services/data/``. Rejected as unauthenticated,
+        the request is repeated once with a refreshed token; a second
+        rejection raises AUTH, as does a failed refresh.
+        """
+        if not path.startswith("/services/data/"):
+            # The token must only ever go to the org's own data API.
+            raise ValueError(f"not a data API path: {path!r}")
+        # Spaces as "+", commas kept: the form soql.url_length measures.
+        query = urlencode(params or {}, safe=",")
+        payload = None if body is None else json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+        token = self.connection.tokens.access_token()
+        answer, error = self._exchange(method, path, query, body, payload, token)
+        if error is not None and error.kind is ErrorKind.AUTH:
+            token = self._refresh(token)
+            answer, error = self._exchange(method, path, query, body, payload, token)
+        if error is not None:
+            raise error
+        return answer.body
+
+    def _refresh(self, rejected: str) -> str:
+        try:
+            return self.connection.tokens.refresh(rejected)
+        except requests.RequestException as exc:
+            # A token source should classify its own failures; one that lets a
+            # network error through still gets a classified one.
+            raise classify_transport_error(exc) from exc
+
+    def _exchange(
+        self, method: str, path: str, query: str, body: Any, payload: bytes | None, token: str
+    ) -> tuple[_Answer, SalesforceError | None]:
+        """One HTTP request, its trace and its classified error; no answer at all raises."""
+        url = self.connection.origin + path + (f"?{query}" if query else "")
+        headers = {"Authorization": f"Bearer {token}"}
+        if payload is not None:
+            headers["Content-Type"] = "application/json; charset=UTF-8"
+        started = time.perf_counter()
+        try:
+            response = self.session.request(
+                method,
+                url,
+                data=payload,
+                headers=headers,
+                timeout=self.timeout,
+                # A redirect from the data API is unexpected; following it could
+                # carry the token somewhere else.
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            self._report(method, path, query, body, None, None, started, False, None)
+            raise classify_transport_error(exc) from exc
+        answer = _Answer(response.status_code, _parse_body(response), response.headers)
+        error = classify_response(answer.status, answer.body, answer.headers)
+        counted = is_counted(answer.status, error.error_code if error else "")
+        usage = parse_api_usage(answer.headers)
+        self._report(method, path, query, body, answer.status, answer.body, started, counted, usage)
+        return answer, error
+
+    def _report(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        request_body: Any,
+        status: int | None,
+        response_body: Any,
+        started: float,
+        counted: bool,
+        api_usage: tuple[int, int] | None,
+    ) -> None:
+        if self.on_call is None:
+            return
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        call = Call(method, path, query, request_body, status, response_body, duration_ms, counted, api_usage)
+        try:
+            self.on_call(call)
+        except Exception:
+            # The trace must not change the outcome: a write Salesforce made
+            # would otherwise be reported as failed, then retried and doubled.
+            logger.exception("on_call failed for %s %s", method, path)
+
+
+def _parse_body(response: requests.Response) -> Any:
+    """JSON when the body is JSON, its (clipped) text when not, None when empty."""
+    raw = response.content
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        text = raw[:MAX_TEXT_BODY].decode("utf-8", errors="replace")
+        return text

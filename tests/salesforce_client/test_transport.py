@@ -1,0 +1,180 @@
+"""The HTTP chokepoint, with answers no emulator gives: proxies, redirects, odd bodies."""
+
+import logging
+
+import pytest
+import requests
+import responses
+
+from destinations.salesforce.client import SalesforceClient
+from destinations.salesforce.connection import Connection
+from destinations.salesforce.errors import ErrorKind, SalesforceError
+from destinations.salesforce.transport import USER_AGENT
+
+ORIGIN = "https://acme.my.salesforce.com"
+API = f"{ORIGIN}/services/data/v62.0"
+
+
+class FixedTokens:
+    def __init__(self):
+        self.refreshes = 0
+
+    def access_token(self):
+        return "00Dxx!token"
+
+    def refresh(self, rejected):
+        self.refreshes += 1
+        return "00Dxx!token"
+
+
+@pytest.fixture
+def calls():
+    return []
+
+
+@pytest.fixture
+def client(calls):
+    with SalesforceClient(Connection(ORIGIN, "62.0", FixedTokens()), on_call=calls.append) as made:
+        yield made
+
+
+@responses.activate
+def test_it_classifies_a_proxy_html_502_and_keeps_the_page_in_the_call(client, calls):
+    responses.get(f"{API}/limits", body="<html>Bad Gateway</html>", status=502, content_type="text/html")
+
+    with pytest.raises(SalesforceError) as raised:
+        client.limits()
+
+    assert (raised.value.kind, raised.value.error_code) == (ErrorKind.TRANSIENT, "HTTP_502")
+    assert calls[0].response_body == "<html>Bad Gateway</html>"
+    assert calls[0].counted is False
+
+
+@responses.activate
+def test_it_sends_the_user_agent_the_token_and_a_timeout(client):
+    seen = {}
+
+    def answer(request):
+        seen.update(request.headers)
+        seen["timeout"] = request.req_kwargs["timeout"]
+        return 200, {}, "{}"
+
+    responses.add_callback(responses.GET, f"{API}/limits", callback=answer)
+
+    client.limits()
+
+    assert seen["User-Agent"] == USER_AGENT
+    assert seen["Authorization"] == "Bearer 00Dxx!token"
+    assert seen["timeout"] == 30
+
+
+@responses.activate
+def test_it_does_not_follow_a_redirect(client):
+    responses.get(f"{API}/limits", status=302, headers={"Location": "https://elsewhere.example/steal"})
+
+    with pytest.raises(SalesforceError) as raised:
+        client.limits()
+
+    assert (raised.value.kind, raised.value.status) == (ErrorKind.PERMANENT, 302)
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_it_sends_a_failing_request_only_once(client):
+    responses.post(
+        f"{API}/composite/sobjects", status=503, json=[{"errorCode": "SERVER_UNAVAILABLE", "message": "m"}]
+    )
+
+    with pytest.raises(SalesforceError):
+        client.create("Lead", [{"LastName": "Doe"}])
+
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_it_keeps_the_outcome_when_on_call_fails(caplog):
+    def broken(call):
+        raise RuntimeError("log table is gone")
+
+    responses.get(f"{API}/limits", json={"DailyApiRequests": {"Max": 1, "Remaining": 1}})
+    client = SalesforceClient(Connection(ORIGIN, "62.0", FixedTokens()), on_call=broken)
+
+    with caplog.at_level(logging.ERROR):
+        assert client.limits() == {"DailyApiRequests": {"Max": 1, "Remaining": 1}}
+
+    assert "on_call failed" in caplog.text
+
+
+@responses.activate
+def test_it_refuses_a_next_records_url_outside_the_api(client):
+    responses.get(
+        f"{API}/query",
+        json={"totalSize": 2, "done": False, "nextRecordsUrl": "https://elsewhere.example/x", "records": []},
+    )
+
+    with pytest.raises(SalesforceError) as raised:
+        client.query("SELECT Id FROM Lead")
+
+    assert raised.value.error_code == "UNEXPECTED_RESPONSE"
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_it_reads_a_collections_answer_of_the_wrong_size_as_transient(client):
+    responses.post(
+        f"{API}/composite/sobjects", json=[{"id": "00Q000000000001AAA", "success": True, "errors": []}]
+    )
+
+    with pytest.raises(SalesforceError) as raised:
+        client.create("Lead", [{"LastName": "A"}, {"LastName": "B"}])
+
+    assert (raised.value.kind, raised.value.error_code) == (ErrorKind.TRANSIENT, "UNEXPECTED_RESPONSE")
+
+
+@responses.activate
+def test_it_reads_a_200_html_page_as_transient(client):
+    responses.get(f"{API}/sobjects", body="<html>Sign in to the Wi-Fi</html>", content_type="text/html")
+
+    with pytest.raises(SalesforceError) as raised:
+        client.describe_global()
+
+    assert raised.value.kind is ErrorKind.TRANSIENT
+
+
+@responses.activate
+def test_it_wraps_a_network_error_during_refresh(calls):
+    class UnreachableTokens(FixedTokens):
+        def refresh(self, rejected):
+            raise requests.ConnectionError("login host unreachable")
+
+    responses.get(f"{API}/limits", status=401, json=[{"errorCode": "INVALID_SESSION_ID", "message": "m"}])
+    client = SalesforceClient(Connection(ORIGIN, "62.0", UnreachableTokens()))
+
+    with pytest.raises(SalesforceError) as raised:
+        client.limits()
+
+    assert (raised.value.kind, raised.value.error_code) == (ErrorKind.TRANSIENT, "CONNECTION_ERROR")
+
+
+def test_it_refuses_a_client_without_a_timeout():
+    with pytest.raises(ValueError, match="timeout"):
+        SalesforceClient(Connection(ORIGIN, "62.0", FixedTokens()), timeout=0)
+
+
+@pytest.mark.parametrize(
+    ("url", "version"),
+    [("acme.my.salesforce.com", "62.0"), (f"{ORIGIN}/services", "62.0"), (ORIGIN, "v62.0"), (ORIGIN, "62")],
+)
+def test_it_refuses_a_connection_that_cannot_work(url, version):
+    with pytest.raises(ValueError):
+        Connection(url, version, FixedTokens())
+
+
+@responses.activate
+def test_it_accepts_an_instance_url_with_a_trailing_slash(calls):
+    responses.get(f"{API}/limits", json={})
+    client = SalesforceClient(Connection(ORIGIN + "/", "62.0", FixedTokens()), on_call=calls.append)
+
+    client.limits()
+
+    assert calls[0].path == "/services/data/v62.0/limits"
