@@ -18,12 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliveries.holding import hold_deliveries, release_deliveries
-from destinations import crypto, pending
+from destinations import api_usage, crypto, pending
 from destinations.models import ConnectionState, Destination
 from destinations.needs_reconnect import mark_needs_reconnect
 from destinations.pending import PendingConfirmation, PendingConnect, Session
-from destinations.salesforce import oauth
+from destinations.salesforce import describe, oauth
 from destinations.salesforce.domains import UntrustedUrl
+from destinations.salesforce.errors import SalesforceError
 from destinations.salesforce.oauth import Identity, OAuthApp, OAuthError, TokenGrant, same_id
 
 logger = logging.getLogger(__name__)
@@ -224,6 +225,10 @@ def _connect(destination: Destination, grant: TokenGrant, identity: Identity) ->
         locked = Destination.objects.select_for_update().get(pk=destination.pk)
         replaced = crypto.decrypt_or_blank(locked.refresh_token_encrypted)
         replaced_at = locked.instance_url
+        if locked.org_id and not same_id(locked.org_id, grant.org_id):
+            # The old org's objects and usage say nothing about the new one.
+            describe.forget(locked)
+            locked.api_requests_used = locked.api_requests_max = locked.api_usage_at = None
         locked.store_tokens(grant.access_token, grant.refresh_token)
         locked.instance_url = grant.instance_url
         locked.org_id = grant.org_id
@@ -236,6 +241,11 @@ def _connect(destination: Destination, grant: TokenGrant, identity: Identity) ->
         release_deliveries(locked)
     destination.refresh_from_db()
     logger.info("Destination %s connected to org %s as %s", destination.pk, grant.org_id, identity.username)
+    try:
+        api_usage.refresh(destination)
+    except SalesforceError as exc:
+        # The page then says "not read yet"; the connection itself is fine.
+        logger.warning("Reading the API usage of destination %s failed: %s", destination.pk, exc)
     if replaced and replaced != grant.refresh_token and replaced_at:
         # The replaced refresh token would otherwise stay valid, unused, at Salesforce.
         _revoke_quietly(OAuthApp.from_settings(), replaced_at, replaced)

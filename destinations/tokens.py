@@ -20,13 +20,19 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 
 from destinations import crypto
 from destinations.models import ConnectionState, Destination
 from destinations.needs_reconnect import mark_needs_reconnect
 from destinations.salesforce import oauth
+from destinations.salesforce.calls import Call
+from destinations.salesforce.client import SalesforceClient
+from destinations.salesforce.connection import Connection
+from destinations.salesforce.errors import ErrorKind, SalesforceError
 from destinations.salesforce.oauth import OAuthApp, OAuthError, TokenGrant, same_id
 
 # A refresh that loses a race at Salesforce is tried this many times in all.
@@ -34,24 +40,25 @@ REFRESH_ATTEMPTS = 3
 REFRESH_RETRY_SECONDS = 0.5
 
 
-class TokenError(Exception):
-    """No usable token: ``kind`` is "auth" (reconnect needed) or "transient" (try later)."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-
-
-def _auth_error(message: str) -> Exception:
-    return TokenError("auth", message)
+def client_for(destination: Destination, on_call: Callable[[Call], None] | None = None) -> SalesforceClient:
+    """A client for the destination's org, with its tokens (close it, or use it in a ``with``)."""
+    connection = Connection(
+        destination.instance_url, settings.SALESFORCE_API_VERSION, DestinationTokens(destination)
+    )
+    return SalesforceClient(connection, on_call=on_call)
 
 
-def _transient_error(message: str) -> Exception:
-    return TokenError("transient", message)
+def _auth_error(message: str, code: str = "NOT_CONNECTED") -> SalesforceError:
+    # Refusals by Salesforce keep its OAuth error (invalid_grant); ours have a code of our own.
+    return SalesforceError(ErrorKind.AUTH, error_code=code, message=message)
+
+
+def _transient_error(message: str) -> SalesforceError:
+    return SalesforceError(ErrorKind.TRANSIENT, error_code="REFRESH_IN_PROGRESS", message=message)
 
 
 class DestinationTokens:
-    """The token source of one destination (``access_token()`` and ``refresh(rejected)``)."""
+    """The ``TokenSource`` of one destination (``access_token()`` and ``refresh(rejected)``)."""
 
     def __init__(self, destination: Destination | uuid.UUID | str) -> None:
         self.destination_id = destination.pk if isinstance(destination, Destination) else destination
@@ -95,9 +102,10 @@ class DestinationTokens:
             outcome = _refresh_grant(destination)
             if outcome is None:
                 return None
-            if isinstance(outcome, str):
-                reason = outcome
+            if isinstance(outcome, OAuthError):
+                code, reason = outcome.error, _reason(outcome)
             elif not same_id(outcome.org_id, destination.org_id):
+                code = "ORG_CHANGED"
                 reason = "Salesforce refreshed the login for another org than the one connected. Reconnect."
             else:
                 destination.store_tokens(outcome.access_token, outcome.refresh_token)
@@ -112,7 +120,7 @@ class DestinationTokens:
                 return self._hand_out(destination, outcome.access_token)
             mark_needs_reconnect(destination, reason)
         # Raised after the commit, so that "needs reconnect" and the held deliveries stay.
-        raise _auth_error(reason)
+        raise _auth_error(reason, code)
 
     def _refreshed_meanwhile(self, destination: Destination, rejected: str) -> bool:
         with self._lock:
@@ -139,21 +147,30 @@ def _require_connected(destination: Destination) -> None:
         raise _auth_error("The destination is not connected to Salesforce.")
 
 
-def _refresh_grant(destination: Destination) -> TokenGrant | str | None:
-    """A refreshed grant, the reason it can never be had, or None when worth trying again."""
+def _refresh_grant(destination: Destination) -> TokenGrant | OAuthError | None:
+    """A refreshed grant, the error that says it can never be had, or None when worth trying again."""
     refresh_token = crypto.decrypt_or_blank(destination.refresh_token_encrypted)
     if not refresh_token:
-        return (
-            "The saved login cannot be read (was FIELD_ENCRYPTION_KEY changed?). Reconnect to resume sending."
-        )
+        return _UnreadableLogin()
     try:
         return oauth.refresh(OAuthApp.from_settings(), destination.instance_url, refresh_token)
     except OAuthError as exc:
-        return None if exc.transient else _reason(exc)
+        return None if exc.transient else exc
+
+
+class _UnreadableLogin(OAuthError):
+    permanent = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            "UNREADABLE_LOGIN", "The saved login cannot be read (was FIELD_ENCRYPTION_KEY changed?)"
+        )
 
 
 def _reason(exc: OAuthError) -> str:
     """The banner text for a refresh Salesforce refused for good."""
+    if isinstance(exc, _UnreadableLogin):
+        return f"{exc.description}. Reconnect to resume sending."
     if exc.grant_is_dead:
         return f"Salesforce refused the saved login ({exc.description or exc.error}). Reconnect to resume sending."
     return f"Salesforce refused to refresh the login: {exc}. Reconnect to resume sending."

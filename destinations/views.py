@@ -1,7 +1,7 @@
 """Destination pages: list, create, settings, connect, disconnect, org metadata.
 
-Views translate HTTP; the flows are in ``destinations.connect`` and the org
-metadata in ``destinations.salesforce.describe``. Every object is fetched
+Views translate HTTP; the flows are in ``destinations.connect``, the org
+metadata in ``destinations.salesforce.describe`` and ``destinations.api_usage``. Every object is fetched
 through ``workspaces.access``, so outsiders get 404.
 """
 
@@ -19,9 +19,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from destinations import connect
+from destinations import api_usage, connect
 from destinations.forms import DestinationForm
 from destinations.models import Destination
+from destinations.salesforce import describe
+from destinations.salesforce.errors import SalesforceError
 from workspaces.access import get_in_workspace, membership_for
 from workspaces.models import Membership
 
@@ -101,6 +103,8 @@ def _render_detail(
         destination=destination,
         form=form,
         login_url=connect.login_url_for(destination),
+        metadata=describe.summary(destination),
+        metadata_max_age_minutes=max(1, settings.SALESFORCE_DESCRIBE_MAX_AGE // 60),
     )
     return render(request, "destinations/detail.html", context, status=status)
 
@@ -217,4 +221,21 @@ def destination_disconnect(
             "Disconnected here; deliveries are held. Salesforce could not confirm the token was revoked: "
             "check Connected Apps OAuth Usage in Salesforce Setup.",
         )
+    return _to_detail(destination)
+
+
+@login_required
+@require_POST
+def refresh_metadata(
+    request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID
+) -> HttpResponse:
+    membership = membership_for(request.user, workspace_id)
+    destination = get_in_workspace(Destination, membership, destination_id)
+    try:
+        found = describe.refresh(destination)
+        api_usage.refresh(destination)
+    except SalesforceError as exc:
+        messages.error(request, f"Salesforce did not answer the metadata request: {exc}")
+    else:
+        messages.success(request, f"Read {len(found)} objects and the API usage again from Salesforce.")
     return _to_detail(destination)

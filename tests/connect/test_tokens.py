@@ -8,7 +8,8 @@ from django.db import connection
 from deliveries.models import Status
 from destinations.models import ConnectionState, Destination
 from destinations.salesforce import oauth
-from destinations.tokens import DestinationTokens, TokenError
+from destinations.salesforce.errors import ErrorKind, SalesforceError
+from destinations.tokens import DestinationTokens
 
 from .conftest import connect
 
@@ -33,10 +34,10 @@ def test_it_hands_out_the_stored_access_token(connected):
 
 
 def test_it_refuses_a_token_of_a_destination_that_is_not_connected(destination):
-    with pytest.raises(TokenError) as refused:
+    with pytest.raises(SalesforceError) as refused:
         DestinationTokens(destination).access_token()
 
-    assert refused.value.kind == "auth"
+    assert refused.value.kind is ErrorKind.AUTH
 
 
 def test_it_refreshes_a_rejected_token_and_stores_the_new_one(connected, emulator):
@@ -108,10 +109,10 @@ def test_it_gives_up_for_now_when_the_refresh_keeps_racing(connected, emulator, 
     emulator.org("production").fail_next_refreshes(5)
     tokens = DestinationTokens(connected)
 
-    with pytest.raises(TokenError) as refused:
+    with pytest.raises(SalesforceError) as refused:
         tokens.refresh(tokens.access_token())
 
-    assert refused.value.kind == "transient"
+    assert refused.value.kind is ErrorKind.TRANSIENT
     connected.refresh_from_db()
     assert connected.state == ConnectionState.CONNECTED
 
@@ -120,10 +121,10 @@ def test_it_marks_needs_reconnect_when_the_refresh_token_is_dead(connected, emul
     emulator.org("production").set_user_active(False)
     tokens = DestinationTokens(connected)
 
-    with pytest.raises(TokenError) as refused:
+    with pytest.raises(SalesforceError) as refused:
         tokens.refresh(tokens.access_token())
 
-    assert refused.value.kind == "auth"
+    assert refused.value.kind is ErrorKind.AUTH
     connected.refresh_from_db()
     assert connected.state == ConnectionState.NEEDS_RECONNECT
     assert "authentication failure" in connected.state_reason
@@ -133,7 +134,7 @@ def test_it_holds_deliveries_when_the_refresh_token_is_dead(connected, emulator,
     emulator.org("production").tokens.revoke_all()
     tokens = DestinationTokens(connected)
 
-    with pytest.raises(TokenError):
+    with pytest.raises(SalesforceError):
         tokens.refresh(tokens.access_token())
 
     waiting_delivery.refresh_from_db()
@@ -145,7 +146,7 @@ def test_it_releases_them_when_reconnected_after_a_dead_refresh_token(
 ):
     emulator.org("production").tokens.revoke_all()
     tokens = DestinationTokens(connected)
-    with pytest.raises(TokenError):
+    with pytest.raises(SalesforceError):
         tokens.refresh(tokens.access_token())
 
     connect(team.client_for("member"), connected)
@@ -160,10 +161,10 @@ def test_it_releases_them_when_reconnected_after_a_dead_refresh_token(
 def test_it_refuses_tokens_while_the_destination_needs_reconnecting(connected, emulator):
     emulator.org("production").tokens.revoke_all()
     tokens = DestinationTokens(connected)
-    with pytest.raises(TokenError):
+    with pytest.raises(SalesforceError):
         tokens.refresh(tokens.access_token())
 
-    with pytest.raises(TokenError) as refused:
+    with pytest.raises(SalesforceError) as refused:
         tokens.access_token()
 
     assert "Reconnect" in str(refused.value)

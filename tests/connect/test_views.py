@@ -23,6 +23,7 @@ FORMS = [
     ("settings", {"name": "Renamed"}),
     ("connect", {}),
     ("disconnect", {}),
+    ("refresh-metadata", {}),
 ]
 
 
