@@ -205,6 +205,12 @@ if not re.fullmatch(r"\d{2,3}\.0", SALESFORCE_API_VERSION):
 # host:port values besides Salesforce's own domains that may serve OAuth and
 # the API, plain http allowed (the emulator).
 SALESFORCE_EXTRA_INSTANCE_HOSTS = env_host_ports("SALESFORCE_EXTRA_INSTANCE_HOSTS")
+# Set by `manage.py serve` when it runs the built-in emulator as the demo org,
+# so that every page showing a destination says it is a demo.
+SALESFORCE_DEMO = env_bool("SALESFORCE_DEMO", False)
+# Seconds an org's cached describe answers (objects, fields) are used before
+# they are read again; the destination page also has a refresh button.
+SALESFORCE_DESCRIBE_MAX_AGE = env_int("SALESFORCE_DESCRIBE_MAX_AGE", 3600, minimum=1, maximum=7 * 24 * 3600)
 
 # Deliveries.
 DELIVERY_RETRY_HOURS = env_int("DELIVERY_RETRY_HOURS", 4, minimum=0, maximum=24 * 7)

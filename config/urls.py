@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from destinations.views import oauth_callback
 from workspaces.views import home
 
 urlpatterns = [
@@ -10,4 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("w/<uuid:workspace_id>/", include("workspaces.urls")),
     path("w/<uuid:workspace_id>/sources/", include("sources.urls")),
+    path("w/<uuid:workspace_id>/destinations/", include("destinations.urls")),
+    # The redirect URI registered with Salesforce: {PUBLIC_URL}/oauth/salesforce/callback/
+    path("oauth/salesforce/callback/", oauth_callback, name="salesforce-callback"),
 ]

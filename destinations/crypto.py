@@ -40,6 +40,16 @@ def decrypt(ciphertext: str) -> str:
         ) from None
 
 
+def decrypt_or_blank(ciphertext: str) -> str:
+    """The secret, or "" when there is none or no configured key decrypts it (a lost key)."""
+    if not ciphertext:
+        return ""
+    try:
+        return decrypt(ciphertext)
+    except DecryptionError:
+        return ""
+
+
 def rotate(ciphertext: str) -> str:
     """The same secret encrypted with the first (newest) key."""
     try:

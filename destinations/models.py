@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -89,3 +90,25 @@ class Destination(models.Model):
 
     def is_paused(self) -> bool:
         return self.paused_until is not None and self.paused_until > timezone.now()
+
+
+class DescribeCache(models.Model):
+    """One cached describe answer of a destination's org (see ``destinations.salesforce.describe``).
+
+    ``sobject`` is "" for the org's object list, else the object's name in
+    lower case. A row with ``claimed_until`` in the future is being fetched.
+    """
+
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="describe_cache")
+    sobject = models.CharField(max_length=100, blank=True, default="")
+    body: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["destination", "sobject"], name="one_describe_per_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"describe {self.sobject or '(objects)'} of {self.destination_id}"

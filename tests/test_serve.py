@@ -1,4 +1,4 @@
-"""`manage.py serve`, as `make serve` runs it: web app and workers, one Ctrl-C stops both."""
+"""`manage.py serve`, as `make serve` runs it: web app, workers and the demo org; one Ctrl-C stops all."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+
+from tests.connect.salesforce_login import press
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,9 +33,22 @@ def _shown(pattern, text):
     return found.group(1)
 
 
-def test_it_serves_the_product_and_stops_everything_on_ctrl_c(tmp_path):
+@dataclass
+class Served:
+    base: str
+    banner: str
+    process: subprocess.Popen
+
+
+@contextmanager
+def _serving(tmp_path) -> Iterator[Served]:
+    """`manage.py serve` on a free port, with no Salesforce app configured; Ctrl-C at the end."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") and not k.startswith("SALESFORCE_")
+    }
     env |= {"DEBUG": "1", "VAR_DIR": str(tmp_path), "PUBLIC_URL": f"http://127.0.0.1:{port}"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
@@ -50,40 +68,100 @@ def test_it_serves_the_product_and_stops_everything_on_ctrl_c(tmp_path):
             line = server.stdout.readline()
             assert line, banner
             banner += line
-        password = _shown(r"as demo@example.com with password (\S+)", banner)
-        key = _shown(r"write key of its source 'Demo source': (\S+)", banner)
-
-        session = requests.Session()
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                login_page = session.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
-        assert login_page.status_code == 200
-        signed_in = session.post(
-            f"http://127.0.0.1:{port}/accounts/login/",
-            {
-                "login": "demo@example.com",
-                "password": password,
-                "csrfmiddlewaretoken": session.cookies["csrftoken"],
-            },
-            headers={"Referer": f"http://127.0.0.1:{port}/accounts/login/"},
-            timeout=5,
-        )
-        assert "Demo source" in signed_in.text
-        sent = requests.post(
-            f"http://127.0.0.1:{port}/v1/track",
-            json={"userId": "u", "event": "Hello"},
-            auth=(key, ""),
-            timeout=5,
-        )
-        assert sent.json()["accepted"] == 1
+        yield Served(f"http://127.0.0.1:{port}", banner, server)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
-    children = subprocess.run(["pgrep", "-s", str(server.pid)], capture_output=True, text=True, check=False)
-    assert server.returncode == 0
-    assert children.stdout == ""
+
+
+def _nothing_left_running(served: Served) -> bool:
+    children = subprocess.run(
+        ["pgrep", "-s", str(served.process.pid)], capture_output=True, text=True, check=False
+    )
+    return served.process.returncode == 0 and children.stdout == ""
+
+
+def _sign_in(served: Served) -> tuple[requests.Session, requests.Response]:
+    password = _shown(r"as demo@example.com with password (\S+)", served.banner)
+    session = requests.Session()
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            login_page = session.get(f"{served.base}/accounts/login/", timeout=2)
+            break
+        except requests.ConnectionError:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    assert login_page.status_code == 200
+    signed_in = session.post(
+        f"{served.base}/accounts/login/",
+        {
+            "login": "demo@example.com",
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{served.base}/accounts/login/"},
+        timeout=5,
+    )
+    return session, signed_in
+
+
+def _post_form(session, url, page_url, data=None):
+    return session.post(
+        url,
+        {**(data or {}), "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers={"Referer": page_url},
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
+def test_it_serves_the_product_and_stops_everything_on_ctrl_c(tmp_path):
+    with _serving(tmp_path) as served:
+        key = _shown(r"write key of its source 'Demo source': (\S+)", served.banner)
+        _, signed_in = _sign_in(served)
+        assert "Demo source" in signed_in.text
+        sent = requests.post(
+            f"{served.base}/v1/track", json={"userId": "u", "event": "Hello"}, auth=(key, ""), timeout=5
+        )
+        assert sent.json()["accepted"] == 1
+
+    assert _nothing_left_running(served)
+
+
+def test_it_connects_the_demo_org_when_no_salesforce_app_is_configured(tmp_path):
+    with _serving(tmp_path) as served:
+        assert "Connect goes to the built-in demo Salesforce org" in served.banner
+        session, signed_in = _sign_in(served)
+        workspace = _shown(r"/w/([0-9a-f-]{36})/", signed_in.url)
+        destinations = f"{served.base}/w/{workspace}/destinations/"
+        assert "demo Salesforce org" in session.get(destinations, timeout=10).text
+        created = _post_form(session, destinations + "new/", destinations, {"name": "Demo org"})
+        detail = served.base + created.headers["Location"]
+        started = _post_form(session, detail + "connect/", detail)
+
+        consent = press(started.headers["Location"])
+        connected = session.get(consent.response.headers["Location"], timeout=10)
+
+        assert connected.url == detail
+        assert "Connected to Salesforce as demo@example.com" in connected.text
+        assert "Demo org" in connected.text
+
+    assert _nothing_left_running(served)
+
+
+def test_it_starts_the_demo_org_on_free_ports_when_its_own_are_taken(settings):
+    from config.management.commands.serve import DEMO_PORT_OFFSET, _start_demo_org
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        emulator, demo_env = _start_demo_org(sys.executable, f"127.0.0.1:{port - DEMO_PORT_OFFSET}")
+    try:
+        assert demo_env["SALESFORCE_LOGIN_URL"].startswith("http://127.0.0.1:")
+        assert demo_env["SALESFORCE_LOGIN_URL"] != f"http://127.0.0.1:{port}"
+        assert requests.get(demo_env["SALESFORCE_LOGIN_URL"] + "/services/data/", timeout=5).ok
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=10)
