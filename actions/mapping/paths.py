@@ -118,6 +118,10 @@ def lookup(steps: Steps, value: Any) -> Any:
 def canonical(steps: Steps) -> str:
     """The steps written back as one path: names joined by dots, positions as [n]; "" for the event."""
     parts: list[str] = []
+    if steps and steps[0][0] == "$":
+        # A first key named "$" would read as the whole event.
+        parts.append("$.$")
+        steps = steps[1:]
     for name, position in steps:
         if position is not None:
             parts.append(f"[{position}]")

@@ -628,3 +628,36 @@ def test_it_renders_fields_keeping_objects_and_arrays():
 def test_it_renders_fields_keeping_empty_strings_nested_in_objects():
     # Only a field's own value is tested: Salesforce fields are flat.
     assert render_fields({"A": {"x": ""}}, EVENT) == {"A": {"x": ""}}
+
+
+# Events nested deeper than the interpreter's recursion limit
+
+
+def deep_event():
+    deep: dict = {"leaf": None}
+    for _ in range(5000):
+        deep = {"d": deep, "n": None}
+    return {"deep": deep, "list": [[[]]] * 2}
+
+
+def test_it_does_not_fail_on_an_event_nested_too_deeply_to_print():
+    event = deep_event()
+
+    assert run({"@template": "<{{deep}}>"}, event) == "<>"
+    assert run({"@json": {"mode": "encode", "value": {"@path": "$.deep"}}}, event) is MISSING
+
+
+def test_it_flattens_an_event_nested_deeply():
+    flat = run({"@flatten": {"value": {"@path": "$.deep"}, "separator": "."}}, deep_event())
+
+    assert len(flat) == 5001
+
+
+def test_it_does_not_fail_excluding_nulls_from_an_event_nested_deeply():
+    assert isinstance(run({"@excludeWhenNull": {"@path": "$.deep"}}, deep_event()), dict)
+
+
+def test_it_does_not_fail_decoding_json_nested_too_deeply():
+    raw = "[" * 100_000 + "]" * 100_000
+
+    assert run({"@json": {"mode": "decode", "value": {"@path": "$.raw"}}}, {"raw": raw}) == raw

@@ -71,6 +71,10 @@ def test_it_writes_paths_canonically():
     assert paths.canonical(paths.parse("$.")) == ""
 
 
+def test_it_writes_a_first_key_named_dollar_so_that_it_reads_back():
+    assert paths.canonical(paths.parse("$.$.a")) == "$.$.a"
+
+
 def test_it_caches_parsed_paths():
     assert paths.parse("$.traits.cached") is paths.parse("$.traits.cached")
 
