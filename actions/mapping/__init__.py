@@ -43,7 +43,9 @@ Where we differ from mapping-kit, on purpose:
   branch at all, or an unknown key (`"than"`) is refused.
 - @template: objects and arrays read as compact JSON (mapping-kit prints
   `[object Object]`, and arrays as `a,b`); values are put in once, so a value
-  containing "{{x}}" is not expanded again; a "{{" with no "}}" is refused.
+  containing "{{x}}" is not expanded again; placeholders are paths like any
+  other, so `{{$.traits.name}}` works (mapping-kit reads a key "$"); a "{{"
+  with no "}}" and an empty "{{ }}" are refused.
 - @replace: the replacement is plain text (JavaScript reads `$&`, `$1`,
   `$$` in it); pattern and replacement may be 100 characters (10 in
   mapping-kit, a limit that protects nothing once the pattern is literal).

@@ -14,18 +14,19 @@ from functools import lru_cache
 from typing import Any
 
 from actions.mapping import paths, templates
-from actions.mapping.values import MISSING, is_blank, json_text, scalar_text
+from actions.mapping.values import MISSING, MissingType, is_blank, json_text, scalar_text
 
 Directive = Callable[[Any, Any], Any]
 
 
-def evaluate(mapping: Any, event: Any) -> Any:
+def evaluate(mapping: Any, event: Any) -> Any | MissingType:
     """The value of a mapping for one event, or MISSING when it has none.
 
     Directive objects are evaluated; objects and arrays are copied with their
     members evaluated (a MISSING member is left out of an object, and is null
     in an array, as mapping-kit's output reads once serialized); anything
-    else is returned as it is. The mapping must have passed `validate`.
+    else is returned as it is. Values read from the event are not copied:
+    copy before changing them. The mapping must have passed `validate`.
     """
     if isinstance(mapping, dict):
         name = directive_name(mapping)

@@ -196,6 +196,11 @@ def test_it_does_not_escape_html_in_templates():
     assert run({"@template": "<b>{{a}}</b>"}, {"a": "<i>&</i>"}) == "<b><i>&</i></b>"
 
 
+def test_it_reads_placeholders_with_a_leading_dollar():
+    # mapping-kit looks for a key named "$" and prints nothing.
+    assert run({"@template": "{{$.traits.name}}"}) == "Ada"
+
+
 def test_it_ignores_spaces_inside_placeholders():
     assert run({"@template": "{{ traits.name }}"}) == "Ada"
 

@@ -2,7 +2,7 @@
 
 import math
 
-from actions.mapping import MappingError, validate
+from actions.mapping import MappingError, evaluation, validate, validation
 
 
 def only_error(mapping):
@@ -35,6 +35,10 @@ def test_it_accepts_every_directive():
     }
 
     assert validate(mapping) == []
+
+
+def test_it_checks_exactly_the_directives_it_evaluates():
+    assert set(validation._DIRECTIVE_CHECKS) == set(evaluation.DIRECTIVES)
 
 
 def test_it_accepts_metadata_beside_a_directive():
