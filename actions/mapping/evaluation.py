@@ -1,0 +1,238 @@
+"""Evaluating a validated mapping against one event.
+
+Nothing here raises on any event: every argument shape was checked at save
+time by `validation`, and every value read from the event is tested before
+it is used. Paths, templates and patterns are parsed once and cached.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from actions.mapping import paths, templates
+from actions.mapping.values import MISSING, MissingType, is_blank, json_text, scalar_text
+
+Directive = Callable[[Any, Any], Any]
+
+
+def evaluate(mapping: Any, event: Any) -> Any | MissingType:
+    """The value of a mapping for one event, or MISSING when it has none.
+
+    Directive objects are evaluated; objects and arrays are copied with their
+    members evaluated (a MISSING member is left out of an object, and is null
+    in an array, as mapping-kit's output reads once serialized); anything
+    else is returned as it is. Values read from the event are not copied:
+    copy before changing them. The mapping must have passed `validate`.
+    """
+    if isinstance(mapping, dict):
+        name = directive_name(mapping)
+        if name is not None:
+            return DIRECTIVES[name](mapping[name], event)
+        out = {}
+        for key, member in mapping.items():
+            value = evaluate(member, event)
+            if value is not MISSING:
+                out[key] = value
+        return out
+    if isinstance(mapping, list):
+        return [None if (value := evaluate(item, event)) is MISSING else value for item in mapping]
+    return mapping
+
+
+def directive_name(obj: Mapping[Any, Any]) -> str | None:
+    """The `@name` of a directive object, or None for a plain object.
+
+    Only the shapes validation lets through are recognized: one `@` key,
+    optionally beside `_metadata` (which the hosted editors add).
+    """
+    size = len(obj)
+    if size == 1:
+        key = next(iter(obj))
+    elif size == 2 and "_metadata" in obj:
+        key = next(k for k in obj if k != "_metadata")
+    else:
+        return None
+    return key if isinstance(key, str) and key.startswith("@") else None
+
+
+def render_fields(fields: Mapping[str, Any], event: Any) -> dict[str, Any]:
+    """The Salesforce field values for one event, from an action's field mappings.
+
+    A field whose mapping is MISSING or an empty string is left out
+    (Salesforce keeps what it has); an explicit null is kept as None, for
+    the sender to apply the action's "Clear fields on null" setting.
+    """
+    out: dict[str, Any] = {}
+    for field, mapping in fields.items():
+        value = evaluate(mapping, event)
+        if value is MISSING or value == "":
+            continue
+        out[field] = value
+    return out
+
+
+def _path(path: str, event: Any) -> Any:
+    return paths.lookup(paths.parse(path), event)
+
+
+def _template(template: str, event: Any) -> str:
+    return templates.render(template, event)
+
+
+def _literal(value: Any, event: Any) -> Any:
+    # As in mapping-kit, directives inside @literal are still evaluated; it
+    # exists for values that older versions would have read as templates.
+    return evaluate(value, event)
+
+
+def _if(opts: dict[str, Any], event: Any) -> Any:
+    if "exists" in opts:
+        value = evaluate(opts["exists"], event)
+        holds = value is not MISSING and value is not None
+    else:
+        holds = not is_blank(evaluate(opts["blank"], event))
+    # A missing branch leaves the field out. Unlike mapping-kit, an "else"
+    # of 0, "" or false is used like any other value.
+    branch = "then" if holds else "else"
+    return evaluate(opts[branch], event) if branch in opts else MISSING
+
+
+def _case(opts: dict[str, Any], event: Any) -> Any:
+    value = evaluate(opts["value"], event)
+    if isinstance(value, str):
+        return value.lower() if opts["operator"] == "lower" else value.upper()
+    return value
+
+
+@lru_cache(maxsize=1024)
+def _caseless(pattern: str) -> re.Pattern[str]:
+    return re.compile(re.escape(pattern), re.IGNORECASE)
+
+
+def _replace_once(value: str, pattern: str, replacement: str, everywhere: bool, ignorecase: bool) -> str:
+    if not ignorecase:
+        return value.replace(pattern, replacement, -1 if everywhere else 1)
+    # A function, so that "\1" or "$&" in the replacement are plain text.
+    return _caseless(pattern).sub(lambda _: replacement, value, count=0 if everywhere else 1)
+
+
+def _replace(opts: dict[str, Any], event: Any) -> str:
+    value = scalar_text(evaluate(opts["value"], event))
+    if value is None:
+        # mapping-kit's answer for a missing, null, object or array value.
+        return ""
+    everywhere = opts.get("global", True)
+    ignorecase = opts.get("ignorecase", False)
+    value = _replace_once(value, opts["pattern"], opts.get("replacement", ""), everywhere, ignorecase)
+    if "pattern2" in opts:
+        value = _replace_once(value, opts["pattern2"], opts.get("replacement2", ""), everywhere, ignorecase)
+    return value
+
+
+def _array_path(args: list[Any], event: Any) -> Any:
+    source = args[0]
+    root = _path(source, event) if isinstance(source, str) else evaluate(source, event)
+    shape = args[1] if len(args) > 1 else None
+    if shape and isinstance(root, dict | list):
+        # A single object stands for a list of one; each item is the event
+        # its shape's paths are read from.
+        items = root if isinstance(root, list) else [root]
+        return [None if (value := evaluate(shape, item)) is MISSING else value for item in items]
+    return root
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json(opts: dict[str, Any], event: Any) -> Any:
+    value = evaluate(opts["value"], event)
+    if value is MISSING:
+        return MISSING
+    if opts["mode"] == "encode":
+        try:
+            return json_text(value)
+        except RecursionError:
+            return MISSING
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        # Text that is not JSON stays the text it was.
+        return value
+
+
+def _merge(opts: dict[str, Any], event: Any) -> dict[str, Any]:
+    objects = [evaluate(item, event) for item in opts["objects"]]
+    if opts.get("direction", "right") == "left":
+        objects.reverse()
+    merged: dict[str, Any] = {}
+    for obj in objects:
+        # Only objects merge: mapping-kit would spread a string's characters.
+        if isinstance(obj, dict):
+            merged.update(obj)
+    return merged
+
+
+def _flatten(opts: dict[str, Any], event: Any) -> Any:
+    value = evaluate(opts["value"], event)
+    keep_arrays = opts.get("omitArrays", False)
+    if not isinstance(value, dict) and (keep_arrays or not isinstance(value, list)):
+        # Nothing to flatten: mapping-kit would answer {"": value}.
+        return value
+    separator = opts["separator"]
+    flat: dict[str, Any] = {}
+    # Depth-first with a stack, as events may nest deeper than recursion allows.
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        prefix, node = pending.pop()
+        if isinstance(node, dict):
+            members = list(node.items())
+        elif isinstance(node, list) and not keep_arrays:
+            members = [(str(i), item) for i, item in enumerate(node)]
+        else:
+            flat[prefix] = node
+            continue
+        for key, item in reversed(members):
+            pending.append((f"{prefix}{separator}{key}" if prefix else key, item))
+    return flat
+
+
+def _exclude_when_null(value: Any, event: Any) -> Any:
+    resolved = evaluate(value, event)
+    if resolved is None:
+        return MISSING
+    if isinstance(resolved, dict):
+        try:
+            return _without_nulls(resolved)
+        except RecursionError:
+            return resolved
+    return resolved
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+DIRECTIVES: dict[str, Directive] = {
+    "@path": _path,
+    "@template": _template,
+    "@literal": _literal,
+    "@if": _if,
+    "@case": _case,
+    "@replace": _replace,
+    "@arrayPath": _array_path,
+    "@json": _json,
+    "@merge": _merge,
+    "@flatten": _flatten,
+    "@excludeWhenNull": _exclude_when_null,
+}
