@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 
+from actions import catalog
 from destinations.models import Destination
 
 
@@ -63,6 +64,10 @@ class Action(models.Model):
     # that a crashed worker does not block the action for ever.
     sender_lease_until = models.DateTimeField(null=True, blank=True)
     sender_lease_token = models.CharField(max_length=32, blank=True, default="")
+    # When a sender task was queued for this action that has not started
+    # yet: no need to queue another (intake would otherwise queue one per
+    # request). Older than a minute, the task is taken as lost.
+    wake_queued_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -76,3 +81,8 @@ class Action(models.Model):
     @property
     def workspace_id(self) -> uuid.UUID:
         return self.destination.workspace_id
+
+    @property
+    def sobject_name(self) -> str:
+        """The Salesforce object this action writes."""
+        return self.sobject if self.kind == Kind.CUSTOM_OBJECT else catalog.kind(self.kind).sobject

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from deliveries.doorbell import ring
 from deliveries.models import DUE_STATUSES, Delivery, Status
 from destinations.models import Destination
 
@@ -23,9 +24,10 @@ def hold_deliveries(destination: Destination) -> int:
 
 @transaction.atomic
 def release_deliveries(destination: Destination) -> list[str]:
-    """Make held deliveries due now; returns the ids of the actions to wake."""
+    """Make held deliveries due now and wake their senders; returns the action ids."""
     now = timezone.now()
     held = Delivery.objects.filter(destination=destination, status=Status.HELD)
     action_ids = [str(a) for a in held.values_list("action_id", flat=True).distinct()]
     held.update(status=Status.PENDING, due_at=now, updated_at=now)
+    ring(action_ids)
     return action_ids

@@ -11,28 +11,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from destinations.salesforce import ids
+
 _ID_TYPES = frozenset({"id", "reference"})
 _NUMBER_TYPES = frozenset({"int", "long", "double", "currency", "percent"})
-_SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-
-
-def canonical_id(value: str) -> str:
-    """The case-sensitive 15-character body of a 15- or 18-character Id.
-
-    An 18-character Id encodes the case of its body in its last three
-    characters, so its body is re-cased from them: an Id that went through a
-    case-insensitive system still matches.
-    """
-    if len(value) != 18:
-        return value
-    body = []
-    for group, char in enumerate(value[15:].upper()):
-        bits = _SUFFIX_ALPHABET.find(char)
-        if bits < 0:
-            return value
-        for position, letter in enumerate(value[group * 5 : group * 5 + 5]):
-            body.append(letter.upper() if bits & (1 << position) else letter.lower())
-    return "".join(body)
 
 
 def match_key(value: Any, field_type: str, case_sensitive: bool = False) -> Any:
@@ -40,7 +22,8 @@ def match_key(value: Any, field_type: str, case_sensitive: bool = False) -> Any:
     if value is None:
         return None
     if field_type in _ID_TYPES and isinstance(value, str):
-        return ("id", canonical_id(value))
+        # 15 and 18 characters name the same record.
+        return ("id", ids.to_18(value) if ids.is_valid(value) else value)
     if field_type in _NUMBER_TYPES or (isinstance(value, int | float) and not isinstance(value, bool)):
         try:
             return ("number", Decimal(str(value)).normalize())

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from deliveries.matching import match_key
 
@@ -47,7 +47,7 @@ class Spec:
     sobject: str
     operation: str
     matchers: tuple[Matcher, ...] = ()
-    operator: str = "OR"
+    operator: Literal["AND", "OR"] = "OR"
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class Verdict:
     error_code: str
     message: str
     record_ids: tuple[str, ...] = ()
+    fields: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -71,7 +71,7 @@ def destination_create(request: HttpRequest, workspace_id: uuid.UUID) -> HttpRes
 def _render_list(
     request: HttpRequest, membership: Membership, form: DestinationForm, status: int = 200
 ) -> HttpResponse:
-    destinations = membership.workspace.destinations.all()
+    destinations = Destination.objects.filter(workspace=membership.workspace)
     return render(
         request,
         "destinations/list.html",

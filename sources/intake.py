@@ -13,6 +13,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from deliveries.doorbell import ring
+from deliveries.router import route
 from sources.messages import (
     InvalidMessage,
     Message,
@@ -93,6 +95,8 @@ def _store_once(source: Source, messages: list[Message]) -> tuple[int, int]:
         known.add(message.message_id)
         new_events.append(_event(source, message))
     Event.objects.bulk_create(new_events)
+    # In the same transaction: an acknowledged event always has its deliveries.
+    ring(route(source, new_events))
     return len(new_events), len(messages) - len(new_events)
 
 

@@ -41,7 +41,7 @@ def test_it_creates_one_record_per_event_even_when_they_look_alike():
 def test_it_merges_updates_of_one_id_in_order():
     items = [
         Item(1, {"LastName": "A", "City": "Paris"}, {"Id": "00Q5g0000000001EAA"}),
-        Item(2, {"LastName": "B"}, {"Id": "00q5g0000000001eaa"}),
+        Item(2, {"LastName": "B"}, {"Id": "00Q5g0000000001"}),
     ]
 
     writes = plan_direct(_lead("update", ID), items)

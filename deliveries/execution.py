@@ -1,0 +1,320 @@
+"""Running a chunk's plan against Salesforce and deciding each delivery's outcome.
+
+No database here: the sender hands in rendered items and gets one Outcome per
+delivery back. Each Salesforce call's cost is shared by the deliveries it
+served, and each delivery keeps its own part of every request and response
+(its record, its result), so a Data Out row never holds a whole batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from deliveries.outcomes import Outcome, Result
+from deliveries.planner import (
+    Item,
+    Spec,
+    Strategy,
+    Target,
+    Verdict,
+    Writes,
+    lookup_groups,
+    missing_matcher_verdict,
+    plan_after_lookup,
+    plan_direct,
+    strategy,
+)
+from deliveries.rendering import Describe, missing_required
+from destinations.salesforce.calls import Call
+from destinations.salesforce.client import RecordResult, SalesforceClient
+from destinations.salesforce.errors import ErrorKind, SalesforceError
+from destinations.salesforce.soql import UnusableMatcher, build_lookups
+
+COLLECTION_SIZE = 200
+# Characters of one lookup in the URL: Salesforce caps a request line and its
+# headers at 16 KB; this leaves room for the headers.
+LOOKUP_LENGTH = 12_000
+# A shared lookup query is kept whole on a delivery only when it is short.
+_SOQL_KEPT_WHOLE = 2000
+
+_RESULT_OF_KIND = {
+    ErrorKind.PERMANENT: Result.FAILED,
+    ErrorKind.TRANSIENT: Result.RETRY,
+    ErrorKind.RATE_LIMITED: Result.RATE_LIMITED,
+    ErrorKind.AUTH: Result.HELD,
+}
+
+
+@dataclass
+class CallTrace:
+    """Collects the calls a client makes, so each can be charged to its deliveries."""
+
+    calls: list[Call] = field(default_factory=list)
+    # The org's API usage as the last answer reported it: (used, max).
+    last_usage: tuple[int, int] | None = None
+
+    def __call__(self, call: Call) -> None:
+        self.calls.append(call)
+        if call.api_usage is not None:
+            self.last_usage = call.api_usage
+
+    def take(self) -> list[Call]:
+        taken, self.calls = self.calls, []
+        return taken
+
+
+def outcome_of_error(error: SalesforceError) -> Outcome:
+    return Outcome(
+        result=_RESULT_OF_KIND[error.kind],
+        status_code=error.status,
+        error_code=error.error_code,
+        message=error.message,
+        fields=list(error.fields),
+        retry_after=error.retry_after,
+    )
+
+
+def outcome_of_verdict(verdict: Verdict) -> Outcome:
+    result = Result.MULTIPLE_MATCHES if verdict.status == "multiple_matches" else Result.FAILED
+    return Outcome(
+        result=result,
+        status_code=verdict.status_code,
+        error_code=verdict.error_code,
+        message=verdict.message,
+        fields=list(verdict.fields),
+    )
+
+
+class ChunkRun:
+    """One chunk of one action: lookup if needed, then the writes."""
+
+    def __init__(
+        self,
+        client: SalesforceClient,
+        trace: CallTrace,
+        spec: Spec,
+        describe: Describe,
+        required_fallback: tuple[str, ...] = (),
+    ) -> None:
+        self.client, self.trace, self.spec, self.describe = client, trace, spec, describe
+        self.required_fallback = required_fallback
+        self.outcomes: dict[int, Outcome] = {}
+        # The shared lookup's part of each delivery's trace and cost.
+        self._lookup_requests: dict[int, list[dict[str, Any]]] = {}
+        self._lookup_responses: dict[int, list[dict[str, Any]]] = {}
+        self._lookup_share: dict[int, float] = {}
+
+    def run(self, items: Sequence[Item]) -> dict[int, Outcome]:
+        if strategy(self.spec) is Strategy.LOOKUP:
+            writes = self._lookup_then_plan(items)
+            if writes is None:
+                return self.outcomes
+        else:
+            writes = plan_direct(self.spec, items)
+        for delivery_id, verdict in writes.verdicts.items():
+            self._finish(delivery_id, outcome_of_verdict(verdict))
+        self._check_required(writes)
+        self._write(writes)
+        return self.outcomes
+
+    def _lookup_then_plan(self, items: Sequence[Item]) -> Writes | None:
+        items = list(items)
+        queries = self._lookup_queries(items)
+        records: list[dict[str, Any]] = []
+        waiting = [item.delivery_id for item in items]
+        for query in queries:
+            self.trace.take()
+            try:
+                found = self.client.query(query)
+            except SalesforceError as error:
+                self._trace_lookup(
+                    waiting,
+                    query,
+                    self.trace.take(),
+                    {"errorCode": error.error_code, "message": error.message},
+                )
+                for delivery_id in waiting:
+                    self._finish(delivery_id, outcome_of_error(error))
+                return None
+            records.extend(found)
+            self._trace_lookup(waiting, query, self.trace.take(), {"totalSize": len(found)})
+        return plan_after_lookup(self.spec, items, records)
+
+    def _lookup_queries(self, items: list[Item]) -> list[str]:
+        """The lookups for the items; an item whose values cannot be queried fails alone.
+
+        ``items`` loses the items that failed.
+        """
+        field_types = {m.field: m.type for m in self.spec.matchers}
+        select = [m.field for m in self.spec.matchers if m.field != "Id"]
+        while True:
+            looked_up = [item for item in items if missing_matcher_verdict(self.spec, item) is None]
+            groups = lookup_groups(self.spec, looked_up)
+            try:
+                return build_lookups(
+                    self.spec.sobject, select, groups, self.spec.operator, field_types, LOOKUP_LENGTH
+                )
+            except UnusableMatcher as unusable:
+                bad = looked_up[unusable.group_index]
+                fields = [unusable.field] if unusable.field else []
+                self._finish(
+                    bad.delivery_id,
+                    Outcome(
+                        Result.FAILED,
+                        400,
+                        error_code="INVALID_MATCHER_VALUE",
+                        message=str(unusable),
+                        fields=fields,
+                    ),
+                )
+                items.remove(bad)
+
+    def _check_required(self, writes: Writes) -> None:
+        if self.spec.operation not in ("create", "upsert"):
+            return
+        ready = []
+        for target in writes.creates:
+            missing = missing_required(target.fields, self.describe, self.required_fallback)
+            if missing:
+                verdict = Verdict(
+                    "failed",
+                    400,
+                    "REQUIRED_FIELD_MISSING",
+                    f"Required fields are missing: [{', '.join(missing)}]",
+                    fields=missing,
+                )
+                for delivery_id in target.delivery_ids:
+                    self._finish(delivery_id, outcome_of_verdict(verdict))
+            else:
+                ready.append(target)
+        writes.creates = ready
+
+    def _write(self, writes: Writes) -> None:
+        sobject = self.spec.sobject
+        self._in_collections(
+            writes.creates, "POST", lambda batch: self.client.create(sobject, [t.fields for t in batch])
+        )
+        nothing_to_change = [t for t in writes.updates if not t.fields]
+        for target in nothing_to_change:
+            # Matched, but the event sets no field: nothing to send.
+            for delivery_id in target.delivery_ids:
+                self._finish(
+                    delivery_id,
+                    Outcome(Result.DELIVERED, 200, record_id=target.record_id or "", created=False),
+                )
+        updates = [t for t in writes.updates if t.fields]
+        self._in_collections(
+            updates,
+            "PATCH",
+            lambda batch: self.client.update(sobject, [{"Id": t.record_id, **t.fields} for t in batch]),
+        )
+        if writes.upserts:
+            external = self.spec.matchers[0].field
+            self._in_collections(
+                writes.upserts,
+                "PATCH",
+                lambda batch: self.client.upsert(sobject, external, [t.fields for t in batch]),
+            )
+        self._in_collections(
+            writes.deletes, "DELETE", lambda batch: self.client.delete([str(t.record_id) for t in batch])
+        )
+
+    def _in_collections(
+        self, targets: list[Target], method: str, send: Callable[[list[Target]], list[RecordResult]]
+    ) -> None:
+        for start in range(0, len(targets), COLLECTION_SIZE):
+            batch = targets[start : start + COLLECTION_SIZE]
+            served = [d for t in batch for d in t.delivery_ids]
+            self.trace.take()
+            try:
+                results = send(batch)
+            except SalesforceError as error:
+                calls = self.trace.take()
+                for target in batch:
+                    self._settle(target, outcome_of_error(error), calls, served, method)
+                continue
+            calls = self.trace.take()
+            for target, result in zip(batch, results, strict=True):
+                self._settle(target, _outcome_of_result(result, target, method), calls, served, method)
+
+    def _settle(
+        self, target: Target, outcome: Outcome, calls: list[Call], served: list[int], method: str
+    ) -> None:
+        path = calls[-1].path if calls else ""
+        status = calls[-1].status if calls else None
+        for delivery_id in target.delivery_ids:
+            each = Outcome(
+                **{**outcome.__dict__, "requests": [], "responses": [], "fields": list(outcome.fields)}
+            )
+            each.requests.append({"method": method, "path": path, "body": _body(target, method)})
+            each.responses.append({"status": status, "body": _result_body(outcome)})
+            each.api_calls = _share(calls, served)
+            self._finish(delivery_id, each)
+
+    def _trace_lookup(
+        self, waiting: list[int], query: str, calls: list[Call], answer: dict[str, Any]
+    ) -> None:
+        request = {
+            "method": "GET",
+            "path": calls[-1].path if calls else "",
+            "soql": _kept(query, len(waiting)),
+        }
+        response = {"status": calls[-1].status if calls else None, "body": answer}
+        for delivery_id in waiting:
+            self._lookup_requests.setdefault(delivery_id, []).append(request)
+            self._lookup_responses.setdefault(delivery_id, []).append(response)
+            self._lookup_share[delivery_id] = self._lookup_share.get(delivery_id, 0) + _share(calls, waiting)
+
+    def _finish(self, delivery_id: int, outcome: Outcome) -> None:
+        outcome.requests[:0] = self._lookup_requests.get(delivery_id, [])
+        outcome.responses[:0] = self._lookup_responses.get(delivery_id, [])
+        outcome.api_calls += self._lookup_share.get(delivery_id, 0)
+        self.outcomes[delivery_id] = outcome
+
+
+def _outcome_of_result(result: RecordResult, target: Target, method: str) -> Outcome:
+    if result.success:
+        created = result.created
+        if created is None and method != "DELETE":
+            # An update of a record we found: known not to be new.
+            created = target.record_id is None
+        return Outcome(
+            Result.DELIVERED,
+            201 if created else 200,
+            record_id=result.id or target.record_id or "",
+            created=created,
+        )
+    assert result.error is not None
+    outcome = outcome_of_error(result.error)
+    outcome.record_id = target.record_id or ""
+    return outcome
+
+
+def _share(calls: list[Call], served: list[int]) -> float:
+    counted = sum(1 for call in calls if call.counted)
+    return counted / len(served) if served else 0.0
+
+
+def _kept(query: str, sharers: int) -> str:
+    if len(query) <= _SOQL_KEPT_WHOLE:
+        return query
+    return f"{query[:_SOQL_KEPT_WHOLE]}… ({len(query):,} characters, one lookup for {sharers} events)"
+
+
+def _body(target: Target, method: str) -> Any:
+    if method == "DELETE":
+        return {"id": target.record_id}
+    if target.record_id:
+        return {"Id": target.record_id, **target.fields}
+    return target.fields
+
+
+def _result_body(outcome: Outcome) -> dict[str, Any]:
+    if outcome.result is Result.DELIVERED:
+        return {"id": outcome.record_id, "success": True, "created": outcome.created}
+    return {
+        "success": False,
+        "errors": [{"statusCode": outcome.error_code, "message": outcome.message, "fields": outcome.fields}],
+    }

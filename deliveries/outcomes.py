@@ -1,0 +1,36 @@
+"""What happened to one delivery in one attempt (plain data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Result(StrEnum):
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    MULTIPLE_MATCHES = "multiple_matches"
+    # Transient: tried again later by the retry policy.
+    RETRY = "retry"
+    # The org's API quota is spent: the destination pauses; no retry is spent.
+    RATE_LIMITED = "rate_limited"
+    # The destination cannot authenticate: held until it is reconnected.
+    HELD = "held"
+
+
+@dataclass
+class Outcome:
+    result: Result
+    status_code: int | None = None
+    record_id: str = ""
+    created: bool | None = None
+    error_code: str = ""
+    message: str = ""
+    fields: list[str] = field(default_factory=list)
+    retry_after: float | None = None
+    # This delivery's part of every call made for it: [{"method", "path", "body"}].
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    # The answers, in the same order: [{"status", "body"}].
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    api_calls: float = 0.0

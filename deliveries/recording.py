@@ -1,0 +1,123 @@
+"""Writing each delivery's outcome and completing its attempt row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from deliveries.models import Attempt, Delivery, Status
+from deliveries.outcomes import Outcome, Result
+from deliveries.retry import next_try
+from destinations.models import Destination
+
+# When Salesforce says the org's quota is spent and gives no hint of when it
+# comes back, look again after this long (the daily limit is a rolling 24 h).
+QUOTA_PAUSE = timedelta(minutes=15)
+
+_FINAL = {
+    Result.DELIVERED: Status.DELIVERED,
+    Result.FAILED: Status.FAILED,
+    Result.MULTIPLE_MATCHES: Status.MULTIPLE_MATCHES,
+    Result.HELD: Status.HELD,
+}
+_DELIVERY_FIELDS = [
+    "status",
+    "due_at",
+    "attempts",
+    "first_attempt_at",
+    "record_id",
+    "created_record",
+    "status_code",
+    "error_code",
+    "error_message",
+    "error_fields",
+    "api_calls",
+    "updated_at",
+]
+
+
+@transaction.atomic
+def record_outcomes(
+    destination: Destination,
+    deliveries: list[Delivery],
+    attempts: list[Attempt],
+    outcomes: dict[int, Outcome],
+    duration_ms: int,
+    api_usage: tuple[int, int] | None,
+) -> None:
+    now = timezone.now()
+    paused_until = _pause_if_quota_spent(destination, outcomes.values(), now)
+    for delivery, attempt in zip(deliveries, attempts, strict=True):
+        outcome = outcomes.get(delivery.pk) or Outcome(
+            Result.RETRY, message="The attempt produced no outcome."
+        )
+        _apply(delivery, outcome, now, paused_until)
+        attempt.duration_ms = duration_ms
+        attempt.requests = outcome.requests
+        attempt.responses = outcome.responses
+        attempt.api_calls = outcome.api_calls
+        attempt.outcome = delivery.status
+    Delivery.objects.bulk_update(deliveries, _DELIVERY_FIELDS)
+    Attempt.objects.bulk_update(attempts, ["duration_ms", "requests", "responses", "api_calls", "outcome"])
+    if api_usage is not None:
+        Destination.objects.filter(pk=destination.pk).update(
+            api_requests_used=api_usage[0], api_requests_max=api_usage[1], api_usage_at=now
+        )
+
+
+def _pause_if_quota_spent(
+    destination: Destination, outcomes: Iterable[Outcome], now: datetime
+) -> datetime | None:
+    limited = [o for o in outcomes if o.result is Result.RATE_LIMITED]
+    if not limited:
+        return None
+    wait = max((timedelta(seconds=o.retry_after) for o in limited if o.retry_after), default=QUOTA_PAUSE)
+    until = now + wait
+    Destination.objects.filter(pk=destination.pk).update(paused_until=until)
+    return until
+
+
+def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: datetime | None) -> None:
+    delivery.status_code = outcome.status_code
+    delivery.error_code = outcome.error_code
+    delivery.error_message = outcome.message
+    delivery.error_fields = outcome.fields
+    delivery.api_calls += outcome.api_calls
+    if outcome.record_id:
+        delivery.record_id = outcome.record_id
+    if outcome.result is Result.DELIVERED:
+        delivery.created_record = outcome.created
+    if outcome.result in _FINAL:
+        delivery.status = _FINAL[outcome.result]
+    elif outcome.result is Result.RATE_LIMITED:
+        # Waiting for the quota is not a failed try: it spends no retry.
+        delivery.status = Status.RETRYING
+        delivery.due_at = paused_until or now + QUOTA_PAUSE
+        delivery.attempts -= 1
+        if delivery.attempts == 0:
+            delivery.first_attempt_at = None
+    else:
+        _retry_or_give_up(delivery, outcome, now)
+
+
+def _retry_or_give_up(delivery: Delivery, outcome: Outcome, now: datetime) -> None:
+    decision = next_try(
+        now=now,
+        first_attempt_at=delivery.first_attempt_at or now,
+        attempts=delivery.attempts,
+        window=timedelta(hours=settings.DELIVERY_RETRY_HOURS),
+        retry_after=outcome.retry_after,
+    )
+    if decision.retry_at is None:
+        delivery.status = Status.FAILED
+        delivery.error_message = (
+            f"{outcome.message} (gave up after {delivery.attempts} attempts over "
+            f"{settings.DELIVERY_RETRY_HOURS} hours)"
+        ).strip()
+    else:
+        delivery.status = Status.RETRYING
+        delivery.due_at = decision.retry_at

@@ -1,0 +1,157 @@
+"""From an event to the values one delivery sends (no Django, no I/O).
+
+Everything that can be known before calling Salesforce is checked here, so
+that a bad delivery fails alone, with a message naming the field, and sends
+nothing: unknown fields, fields the operation cannot write, values that do
+not convert to the field's type, missing record-matcher values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from actions.mapping import MISSING, evaluate, render_fields
+from deliveries.planner import Item, Matcher, Spec, Verdict
+from destinations.salesforce.types import ConversionError, convert
+
+FieldInfo = Mapping[str, Any]  # one field of a describe result
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """The parts of an action a delivery is rendered with, as plain data."""
+
+    sobject: str
+    operation: str
+    fields: Mapping[str, Any]
+    other_fields: tuple[tuple[str, Any], ...] = ()
+    matchers: tuple[tuple[str, Any], ...] = ()
+    operator: str = "OR"
+    clear_fields_on_null: bool = False
+    # Required to create when the org's describe is not known.
+    required_fallback: tuple[str, ...] = ()
+
+
+class Describe:
+    """Field metadata of one object, looked up without regard to case."""
+
+    def __init__(self, fields: Mapping[str, FieldInfo] | None) -> None:
+        self.known = fields is not None
+        self._by_lower = {name.lower(): info for name, info in (fields or {}).items()}
+
+    def field(self, name: str) -> FieldInfo | None:
+        return self._by_lower.get(name.lower())
+
+    def canonical(self, name: str) -> str:
+        info = self.field(name)
+        return str(info["name"]) if info else name
+
+    def required_to_create(self, fallback: tuple[str, ...]) -> list[str]:
+        if not self.known:
+            return list(fallback)
+        return [
+            str(info["name"])
+            for info in self._by_lower.values()
+            if info.get("createable") and not info.get("nillable") and not info.get("defaultedOnCreate")
+        ]
+
+
+def planner_spec(action: ActionSpec, describe: Describe) -> Spec:
+    matchers = []
+    for name, _ in action.matchers:
+        info = describe.field(name) or {}
+        matchers.append(
+            Matcher(
+                field=describe.canonical(name),
+                type=str(info.get("type", "id" if name.lower() == "id" else "string")),
+                case_sensitive=bool(info.get("caseSensitive")),
+                createable=bool(info.get("createable", name.lower() != "id")),
+                external_id=bool(info.get("externalId")),
+            )
+        )
+    operator: Literal["AND", "OR"] = "AND" if action.operator == "AND" else "OR"
+    return Spec(action.sobject, action.operation, tuple(matchers), operator)
+
+
+def render(
+    action: ActionSpec, event: Mapping[str, Any], describe: Describe, delivery_id: int
+) -> Item | Verdict:
+    """The delivery's field and matcher values, or why it cannot be sent."""
+    try:
+        fields = {} if action.operation == "delete" else _fields(action, event, describe)
+        matchers = _matchers(action, event, describe)
+    except _Refused as refused:
+        return Verdict("failed", 400, refused.code, refused.message, fields=refused.fields)
+    return Item(delivery_id, fields, matchers)
+
+
+def missing_required(fields: Mapping[str, Any], describe: Describe, fallback: tuple[str, ...]) -> list[str]:
+    """Fields a new record needs that ``fields`` leaves empty."""
+    present = {name.lower() for name, value in fields.items() if value is not None and value != ""}
+    return [name for name in describe.required_to_create(fallback) if name.lower() not in present]
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, message: str, fields: list[str]) -> None:
+        super().__init__(message)
+        self.code, self.message, self.fields = code, message, fields
+
+
+def _fields(action: ActionSpec, event: Mapping[str, Any], describe: Describe) -> dict[str, Any]:
+    rendered = render_fields({**action.fields, **dict(action.other_fields)}, event)
+    values: dict[str, Any] = {}
+    for name, value in rendered.items():
+        if value is None and not action.clear_fields_on_null:
+            # A stray null must not wipe CRM data unless the action says so.
+            continue
+        canonical = describe.canonical(name)
+        values[canonical] = _convert(action, describe, canonical, value)
+    return values
+
+
+def _convert(action: ActionSpec, describe: Describe, name: str, value: Any) -> Any:
+    if not describe.known:
+        return value
+    info = describe.field(name)
+    if info is None:
+        raise _Refused("INVALID_FIELD", f"{action.sobject} has no field {name}.", [name])
+    writable = {"create": ("createable",), "update": ("updateable",), "upsert": ("createable", "updateable")}
+    if not any(info.get(flag) for flag in writable.get(action.operation, ("createable",))):
+        raise _Refused(
+            "INVALID_FIELD_FOR_INSERT_UPDATE", f"{action.sobject}.{name} cannot be written.", [name]
+        )
+    if value is None:
+        return None
+    try:
+        return convert(value, info)
+    except ConversionError as exc:
+        raise _Refused("INVALID_TYPE", str(exc), [name]) from None
+
+
+def _matchers(action: ActionSpec, event: Mapping[str, Any], describe: Describe) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, mapping in action.matchers:
+        value = evaluate(mapping, event)
+        if value is MISSING or value is None or value == "":
+            continue
+        canonical = describe.canonical(name)
+        info = describe.field(canonical)
+        if describe.known and info is None:
+            raise _Refused(
+                "INVALID_FIELD", f"{action.sobject} has no field {name} to match records on.", [name]
+            )
+        if info is not None and not info.get("filterable", True):
+            raise _Refused(
+                "INVALID_FIELD",
+                f"{canonical} cannot be a record matcher: Salesforce cannot filter on it.",
+                [canonical],
+            )
+        if info is not None:
+            try:
+                value = convert(value, info)
+            except ConversionError as exc:
+                raise _Refused("INVALID_TYPE", str(exc), [canonical]) from None
+        values[canonical] = value
+    return values

@@ -1,0 +1,181 @@
+"""The sender: takes an action's due deliveries, oldest first, and sends them.
+
+At most one sender works on an action at a time (a lease taken with a
+conditional UPDATE, safe with any number of workers on SQLite or
+PostgreSQL), so two workers never race to create the same record. The
+attempt is written before the send and completed after it, so a crash in
+between leaves a trace.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import replace
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from actions import catalog
+from actions.models import Action
+from deliveries.execution import CallTrace, ChunkRun, outcome_of_error, outcome_of_verdict
+from deliveries.holding import hold_deliveries
+from deliveries.models import DUE_STATUSES, Attempt, Delivery
+from deliveries.outcomes import Outcome, Result
+from deliveries.planner import Verdict
+from deliveries.recording import record_outcomes
+from deliveries.rendering import ActionSpec, Describe, planner_spec, render
+from destinations.models import ConnectionState, Destination
+from destinations.salesforce import describe
+from destinations.salesforce.errors import SalesforceError
+from destinations.tokens import client_for
+
+LEASE = timedelta(minutes=5)
+
+
+class Step(StrEnum):
+    SENT = "sent"
+    NOTHING_DUE = "nothing_due"
+    # The action or its destination cannot send now (disabled, not connected,
+    # paused): its deliveries wait for a later wake-up.
+    BLOCKED = "blocked"
+
+
+def run(action_id: str) -> None:
+    """Send everything due for the action, then return."""
+    Action.objects.filter(pk=action_id).update(wake_queued_at=None)
+    while True:
+        token = _acquire(action_id)
+        if token is None:
+            return
+        try:
+            while (step := send_chunk(action_id)) is Step.SENT:
+                _renew(action_id, token)
+        finally:
+            _release(action_id, token)
+        # Released first, checked after: a delivery routed while we held the
+        # lease (whose own task found the lease taken) is seen here.
+        if step is Step.BLOCKED or not has_due(action_id):
+            return
+
+
+def has_due(action_id: str) -> bool:
+    return Delivery.objects.filter(
+        action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now()
+    ).exists()
+
+
+def _acquire(action_id: str) -> str | None:
+    token = secrets.token_hex(16)
+    now = timezone.now()
+    taken = (
+        Action.objects.filter(pk=action_id)
+        .filter(Q(sender_lease_until__isnull=True) | Q(sender_lease_until__lt=now))
+        .update(sender_lease_until=now + LEASE, sender_lease_token=token)
+    )
+    return token if taken else None
+
+
+def _renew(action_id: str, token: str) -> None:
+    Action.objects.filter(pk=action_id, sender_lease_token=token).update(
+        sender_lease_until=timezone.now() + LEASE
+    )
+
+
+def _release(action_id: str, token: str) -> None:
+    Action.objects.filter(pk=action_id, sender_lease_token=token).update(
+        sender_lease_until=None, sender_lease_token=""
+    )
+
+
+def action_spec(action: Action) -> ActionSpec:
+    return ActionSpec(
+        sobject=action.sobject_name,
+        operation=action.operation,
+        fields=action.fields,
+        other_fields=tuple((row["field"], row["mapping"]) for row in action.other_fields),
+        matchers=tuple((row["field"], row["mapping"]) for row in action.record_matchers),
+        operator=action.matcher_operator,
+        clear_fields_on_null=action.clear_fields_on_null,
+        required_fallback=catalog.kind(action.kind).required_to_create,
+    )
+
+
+def send_chunk(action_id: str) -> Step:
+    """Send one chunk of the action's due deliveries."""
+    try:
+        action = Action.objects.select_related("destination").get(pk=action_id)
+    except Action.DoesNotExist:
+        return Step.BLOCKED
+    destination = action.destination
+    if not (action.enabled and destination.enabled and action.operation):
+        return Step.BLOCKED
+    if destination.state != ConnectionState.CONNECTED:
+        hold_deliveries(destination)
+        return Step.BLOCKED
+    if destination.is_paused():
+        return Step.BLOCKED
+    due = list(
+        Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
+        .select_related("event")
+        .order_by("id")[: settings.DELIVERY_CHUNK_SIZE]
+    )
+    if not due:
+        return Step.NOTHING_DUE
+    attempts = _start_attempts(action, due)
+    started = time.monotonic()
+    trace = CallTrace()
+    outcomes = attempt_chunk(action, destination, due, trace)
+    duration_ms = int((time.monotonic() - started) * 1000)
+    record_outcomes(destination, due, attempts, outcomes, duration_ms, trace.last_usage)
+    return Step.SENT
+
+
+@transaction.atomic
+def _start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
+    now = timezone.now()
+    for delivery in due:
+        delivery.status = "sending"
+        delivery.attempts += 1
+        delivery.first_attempt_at = delivery.first_attempt_at or now
+        delivery.last_attempt_at = now
+        delivery.operation = action.operation
+        delivery.sobject = action.sobject_name
+    Delivery.objects.bulk_update(
+        due,
+        ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
+    )
+    return Attempt.objects.bulk_create(
+        Attempt(delivery=d, number=d.attempts, started_at=now, outcome="sending") for d in due
+    )
+
+
+def attempt_chunk(
+    action: Action, destination: Destination, due: list[Delivery], trace: CallTrace
+) -> dict[int, Outcome]:
+    """Render, check, plan and send a chunk; one outcome per delivery."""
+    spec = action_spec(action)
+    try:
+        fields = describe.fields(destination, spec.sobject)
+    except SalesforceError as error:
+        return {d.pk: outcome_of_error(error) for d in due}
+    except describe.UnknownObject as unknown:
+        failure = Outcome(Result.FAILED, 404, error_code="NOT_FOUND", message=str(unknown))
+        return {d.pk: replace(failure) for d in due}
+    info = Describe(fields)
+    outcomes: dict[int, Outcome] = {}
+    items = []
+    for delivery in due:
+        rendered = render(spec, delivery.event.payload, info, delivery.pk)
+        if isinstance(rendered, Verdict):
+            outcomes[delivery.pk] = outcome_of_verdict(rendered)
+        else:
+            items.append(rendered)
+    with client_for(destination, on_call=trace) as client:
+        run = ChunkRun(client, trace, planner_spec(spec, info), info, spec.required_fallback)
+        outcomes.update(run.run(items))
+    return outcomes

@@ -1,0 +1,30 @@
+"""django-q2 tasks: thin wrappers that call plain functions with ids."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from deliveries import sender
+from deliveries.doorbell import ring
+from deliveries.models import DUE_STATUSES, Delivery
+from deliveries.pruning import prune_old_events
+
+
+def send_action(action_id: str) -> None:
+    sender.run(action_id)
+
+
+def sweep() -> int:
+    """Wake every action with due deliveries (every minute).
+
+    Covers a lost task, a worker that died mid-chunk (its lease expires), a
+    retry coming due and a quota pause ending.
+    """
+    due = Delivery.objects.filter(status__in=DUE_STATUSES, due_at__lte=timezone.now())
+    action_ids = [str(a) for a in due.values_list("action_id", flat=True).distinct()]
+    ring(action_ids)
+    return len(action_ids)
+
+
+def prune() -> int:
+    return prune_old_events()

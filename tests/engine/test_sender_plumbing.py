@@ -1,0 +1,112 @@
+"""The sender's lease, the doorbell and the sweep, pruning."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_q.models import OrmQ
+
+from actions.models import Action
+from deliveries import sender, tasks
+from deliveries.doorbell import _enqueue
+from deliveries.models import Delivery, Status
+from deliveries.pruning import prune_old_events
+from sources.models import Event
+from tests.engine.conftest import deliver, identify, make_action, send
+
+
+def test_it_lets_only_one_sender_hold_an_action(destination):
+    action = make_action(destination, "lead", "create")
+
+    first = sender._acquire(str(action.pk))
+    second = sender._acquire(str(action.pk))
+
+    assert first is not None
+    assert second is None
+
+
+def test_it_takes_over_an_expired_lease(destination):
+    action = make_action(destination, "lead", "create")
+    Action.objects.filter(pk=action.pk).update(
+        sender_lease_until=timezone.now() - timedelta(seconds=1), sender_lease_token="dead"
+    )
+
+    assert sender._acquire(str(action.pk)) is not None
+
+
+def test_it_queues_one_task_per_action_until_it_starts(destination):
+    action = make_action(destination, "lead", "create")
+    before = OrmQ.objects.count()
+
+    _enqueue([str(action.pk)])
+    _enqueue([str(action.pk)])
+
+    assert OrmQ.objects.count() == before + 1
+    sender.run(str(action.pk))
+    _enqueue([str(action.pk)])
+    assert OrmQ.objects.count() == before + 2
+
+
+def test_it_queues_again_once_a_queued_task_looks_lost(destination):
+    action = make_action(destination, "lead", "create")
+    _enqueue([str(action.pk)])
+    Action.objects.filter(pk=action.pk).update(wake_queued_at=timezone.now() - timedelta(minutes=2))
+    before = OrmQ.objects.count()
+
+    _enqueue([str(action.pk)])
+
+    assert OrmQ.objects.count() == before + 1
+
+
+def test_it_sweeps_up_actions_with_due_deliveries(destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, identify("u", last_name="L", company="C"))
+    Action.objects.filter(pk=action.pk).update(wake_queued_at=None)
+
+    assert tasks.sweep() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_each_delivery_once_with_two_workers(sf, destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, *(identify(f"u{n}", last_name=f"L{n}", company="C") for n in range(30)))
+    workers = [threading.Thread(target=sender.run, args=(str(action.pk),)) for _ in range(2)]
+
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert len(sf.records("Lead")) == 30
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Status.DELIVERED}
+
+
+def test_it_prunes_old_events_whose_deliveries_are_final_only(sf, destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, identify("done", last_name="L", company="C"), identify("waiting", last_name="W"))
+    deliver(action)
+    Delivery.objects.filter(event__user_id="waiting").update(status=Status.RETRYING)
+    Event.objects.update(received_at=timezone.now() - timedelta(days=40))
+
+    assert prune_old_events(days=30) == 1
+    assert list(Event.objects.values_list("user_id", flat=True)) == ["waiting"]
+
+
+@pytest.mark.parametrize("blocked", ["paused", "disabled", "disconnected"])
+def test_it_returns_at_once_when_the_destination_cannot_send(destination, source, blocked):
+    action = make_action(destination, "lead", "create")
+    send(source, identify("u", last_name="L", company="C"))
+    if blocked == "paused":
+        destination.paused_until = timezone.now() + timedelta(minutes=5)
+    elif blocked == "disabled":
+        destination.enabled = False
+    else:
+        destination.state = "needs_reconnect"
+    destination.save()
+
+    assert sender.send_chunk(str(action.pk)) is sender.Step.BLOCKED
+    sender.run(str(action.pk))
+    assert Action.objects.get(pk=action.pk).sender_lease_until is None
