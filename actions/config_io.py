@@ -1,0 +1,202 @@
+"""Configuration as code: a workspace's sources, destinations and actions as JSON.
+
+Export never contains a secret (no write key, no token). Import is
+idempotent, matching everything by name, and all-or-nothing: every action is
+validated first, and one transaction applies the whole file. Objects the file
+does not name are left as they are. The schema is documented in
+docs/config.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from actions import catalog
+from actions.models import Action
+from actions.validation import validate_action
+from destinations.models import Destination
+from sources.models import Source
+from sources.provisioning import create_source
+from workspaces.models import Workspace
+
+VERSION = 1
+ACTION_KEYS = (
+    "kind",
+    "enabled",
+    "trigger",
+    "operation",
+    "sobject",
+    "record_matchers",
+    "matcher_operator",
+    "fields",
+    "other_fields",
+    "use_bulk",
+    "bulk_upsert_external_id",
+    "bulk_update_record_id",
+    "batch_size",
+    "clear_fields_on_null",
+)
+DESTINATION_KEYS = ("enabled", "is_sandbox", "login_url")
+
+
+class InvalidConfig(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    # Write keys of sources the import created: shown once, never stored.
+    new_keys: dict[str, str] = field(default_factory=dict)
+
+
+def export_workspace(workspace: Workspace) -> dict[str, Any]:
+    destinations = []
+    for destination in (
+        Destination.objects.filter(workspace=workspace)
+        .prefetch_related("sources", "actions")
+        .order_by("name")
+    ):
+        destinations.append(
+            {
+                "name": destination.name,
+                **{key: getattr(destination, key) for key in DESTINATION_KEYS},
+                "sources": sorted(s.name for s in destination.sources.all()),
+                "actions": [
+                    {"name": a.name, **{key: getattr(a, key) for key in ACTION_KEYS}}
+                    for a in destination.actions.order_by("created_at")
+                ],
+            }
+        )
+    return {
+        "version": VERSION,
+        "workspace": workspace.name,
+        "sources": [{"name": s.name} for s in workspace.sources.order_by("name")],
+        "destinations": destinations,
+    }
+
+
+def check(config: Any) -> list[str]:
+    """Every problem of a configuration document, each with where it is."""
+    if not isinstance(config, Mapping):
+        return ["The configuration must be a JSON object."]
+    problems = []
+    if config.get("version") != VERSION:
+        problems.append(f"version: must be {VERSION}.")
+    if not str(config.get("workspace") or "").strip():
+        problems.append("workspace: give the workspace name.")
+    source_names = [s.get("name") if isinstance(s, Mapping) else None for s in config.get("sources") or []]
+    for index, name in enumerate(source_names):
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"sources[{index}].name: give each source a name.")
+    known_sources = {n for n in source_names if isinstance(n, str)}
+    for d_index, destination in enumerate(config.get("destinations") or []):
+        where = f"destinations[{d_index}]"
+        if not isinstance(destination, Mapping) or not str(destination.get("name") or "").strip():
+            problems.append(f"{where}.name: give each destination a name.")
+            continue
+        for name in destination.get("sources") or []:
+            if name not in known_sources:
+                problems.append(f"{where}.sources: {name!r} is not among the file's sources.")
+        for a_index, action in enumerate(destination.get("actions") or []):
+            if not isinstance(action, Mapping):
+                problems.append(f"{where}.actions[{a_index}]: must be an object.")
+                continue
+            unknown = set(action) - {"name", *ACTION_KEYS}
+            if unknown:
+                problems.append(f"{where}.actions[{a_index}]: unknown settings {', '.join(sorted(unknown))}.")
+            for key, messages in validate_action(_action_settings(action)).items():
+                problems.extend(f"{where}.actions[{a_index}].{key}: {m}" for m in messages)
+    return problems
+
+
+def import_config(config: Any) -> ImportReport:
+    """Apply a configuration document; raises InvalidConfig and changes nothing on any problem."""
+    problems = check(config)
+    if problems:
+        raise InvalidConfig(problems)
+    report = ImportReport()
+    with transaction.atomic():
+        workspace, created = Workspace.objects.get_or_create(name=config["workspace"])
+        _note(report, f"workspace {workspace.name}", created, False)
+        sources = {}
+        for spec in config.get("sources") or []:
+            source = workspace.sources.filter(name=spec["name"]).first()
+            if source is None:
+                source, key = create_source(workspace, spec["name"])
+                report.new_keys[source.name] = key
+            _note(report, f"source {source.name}", source.name in report.new_keys, False)
+            sources[source.name] = source
+        for spec in config.get("destinations") or []:
+            _import_destination(workspace, spec, sources, report)
+    return report
+
+
+def _import_destination(
+    workspace: Workspace, spec: Mapping[str, Any], sources: Mapping[str, Source], report: ImportReport
+) -> None:
+    destination = Destination.objects.filter(workspace=workspace, name=spec["name"]).first()
+    created = destination is None
+    if destination is None:
+        destination = Destination(workspace=workspace, name=spec["name"])
+    changed = _assign(destination, {k: spec[k] for k in DESTINATION_KEYS if k in spec})
+    if created or changed:
+        destination.save()
+    wanted = [sources[name] for name in spec.get("sources") or []]
+    if {s.pk for s in destination.sources.all()} != {s.pk for s in wanted}:
+        destination.sources.set(wanted)
+        changed = True
+    _note(report, f"destination {destination.name}", created, changed)
+    for action_spec in spec.get("actions") or []:
+        action = destination.actions.filter(name=action_spec["name"]).first()
+        action_created = action is None
+        if action is None:
+            action = Action(destination=destination, name=action_spec["name"])
+        action_changed = _assign(action, _action_settings(action_spec))
+        if action_created or action_changed:
+            action.save()
+        _note(report, f"action {destination.name} / {action.name}", action_created, action_changed)
+
+
+def _action_settings(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The action's settings, with the kind's defaults for what the file leaves out."""
+    kind = spec.get("kind")
+    defaults: dict[str, Any] = {
+        "enabled": True,
+        "trigger": catalog.KINDS[kind].default_trigger if kind in catalog.KINDS else "",
+        "operation": "",
+        "sobject": "",
+        "record_matchers": [],
+        "matcher_operator": "OR",
+        "fields": catalog.KINDS[kind].default_fields() if kind in catalog.KINDS else {},
+        "other_fields": [],
+        "use_bulk": False,
+        "bulk_upsert_external_id": None,
+        "bulk_update_record_id": None,
+        "batch_size": 1000,
+        "clear_fields_on_null": False,
+    }
+    return {"name": spec.get("name"), **defaults, **{k: spec[k] for k in ACTION_KEYS if k in spec}}
+
+
+def _assign(obj: Any, values: Mapping[str, Any]) -> bool:
+    changed = False
+    for key, value in values.items():
+        if key == "name":
+            continue
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _note(report: ImportReport, label: str, created: bool, changed: bool) -> None:
+    (report.created if created else report.updated if changed else report.unchanged).append(label)

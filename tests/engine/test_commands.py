@@ -1,0 +1,95 @@
+"""data_out, export_config and import_config."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actions.config_io import export_workspace
+from actions.models import Action
+from destinations.models import Destination
+from sources.models import Source
+from tests.engine.conftest import deliver, identify, make_action, path, send
+
+
+def _run(command, *args):
+    out = StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_prints_data_out_as_json_lines(sf, destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, identify("u1", last_name="L", company="C", email="l@x.io"), identify("u2", last_name="M"))
+    deliver(action)
+
+    lines = [json.loads(line) for line in _run("data_out", "--json", "--attempts").splitlines()]
+
+    assert [(row["user_id"], row["status"]) for row in lines] == [("u2", "failed"), ("u1", "delivered")]
+    assert lines[1]["email"] == "l@x.io"
+    assert lines[1]["attempt_log"][0]["requests"][0]["method"] == "POST"
+    failed = [json.loads(line) for line in _run("data_out", "--json", "--status", "failed").splitlines()]
+    assert [row["user_id"] for row in failed] == ["u2"]
+    assert _run("data_out", "--json", "--destination", "nope") == ""
+
+
+def test_it_exports_a_workspace_without_secrets(destination, team):
+    make_action(destination, "lead", "upsert", matchers=[("Email", path("traits.email"))])
+
+    text = _run("export_config", "--workspace", team.workspace.name)
+
+    config = json.loads(text)
+    assert config["destinations"][0]["actions"][0]["record_matchers"][0]["field"] == "Email"
+    assert config["destinations"][0]["sources"] == ["website"]
+    for secret in (destination.access_token, destination.refresh_token):
+        assert secret not in text
+    assert Source.objects.get().key_hash not in text
+
+
+def test_it_imports_idempotently(destination, team, tmp_path):
+    make_action(destination, "lead", "upsert", matchers=[("Email", path("traits.email"))])
+    config = export_workspace(team.workspace)
+    config["destinations"][0]["actions"][0]["trigger"] = 'type = "identify" and traits.plan = "pro"'
+    config["destinations"].append(
+        {
+            "name": "Sandbox",
+            "is_sandbox": True,
+            "sources": ["website"],
+            "actions": [
+                {"name": "Cases", "kind": "case", "operation": "create", "trigger": 'event = "Help"'}
+            ],
+        }
+    )
+    file = tmp_path / "acme.json"
+    file.write_text(json.dumps(config))
+
+    first = _run("import_config", str(file))
+    second = _run("import_config", str(file))
+
+    assert "updated action Acme production / Lead upsert" in first
+    assert "created destination Sandbox" in first
+    assert "created" not in second and "updated" not in second
+    assert Action.objects.get(name="Lead upsert").trigger == 'type = "identify" and traits.plan = "pro"'
+    assert Destination.objects.get(name="Sandbox").actions.get().kind == "case"
+
+
+def test_it_imports_nothing_when_anything_is_invalid(destination, team, tmp_path):
+    config = export_workspace(team.workspace)
+    config["sources"].append({"name": "app"})
+    config["destinations"][0]["actions"] = [
+        {"name": "Good", "kind": "lead", "operation": "create"},
+        {"name": "Bad", "kind": "lead", "operation": "upsert", "trigger": "type = "},
+    ]
+    file = tmp_path / "bad.json"
+    file.write_text(json.dumps(config))
+
+    with pytest.raises(CommandError) as refused:
+        _run("import_config", str(file))
+
+    assert "destinations[0].actions[1].trigger" in str(refused.value)
+    assert "destinations[0].actions[1].record_matchers" in str(refused.value)
+    assert not Action.objects.exists()
+    assert not Source.objects.filter(name="app").exists()
