@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,6 +69,9 @@ def _serving(tmp_path) -> Iterator[Served]:
             line = server.stdout.readline()
             assert line, banner
             banner += line
+        # Keep reading what the server prints (access log, workers): a full
+        # pipe would block it mid-request.
+        threading.Thread(target=server.stdout.read, daemon=True).start()
         yield Served(f"http://127.0.0.1:{port}", banner, server)
     finally:
         server.send_signal(signal.SIGINT)
