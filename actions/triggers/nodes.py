@@ -44,8 +44,8 @@ def has_surrogate(text: str) -> bool:
 
 
 def is_number(value: object) -> bool:
-    """Whether a value is a number in the JSON sense (a bool is not)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """Whether a value is a number as JSON gives them: an int or a float, not a bool."""
+    return type(value) in (int, float)
 
 
 def _check_text(text: object, what: str) -> None:
@@ -56,16 +56,14 @@ def _check_text(text: object, what: str) -> None:
 
 
 def _check_value(value: object) -> None:
-    if value is None or isinstance(value, bool | int):
-        return
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{value!r} cannot be written in a trigger")
-        return
+    # Exact types: a subclass (an IntEnum, say) would be written as its
+    # base type and read back as that, unequal to what was written.
+    if type(value) not in (str, int, float, bool, type(None)):
+        raise TypeError(f"a trigger value is a str, int, float, bool or None, not {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value!r} cannot be written in a trigger")
     if isinstance(value, str):
         _check_text(value, "a text value")
-        return
-    raise TypeError(f"a trigger value must be text, a number, a bool or None, not {type(value).__name__}")
 
 
 def _value_key(value: Value) -> tuple[type, Value]:
@@ -96,7 +94,7 @@ class Field:
         if self.root in PATH_FIELDS and not (self.path and isinstance(self.path[0], str)):
             raise ValueError(f"{self.root} needs a path starting with a name")
         for segment in self.path:
-            if isinstance(segment, bool) or not isinstance(segment, str | int):
+            if type(segment) not in (str, int):
                 raise TypeError("path segments are str or int")
             if isinstance(segment, int) and segment < 0:
                 raise ValueError("array indexes are not negative")

@@ -102,6 +102,12 @@ def test_it_reads_any_mapping_as_an_event():
     assert _matches('type = "track" and properties.total = 5', event)
 
 
+def test_it_reads_a_long_path_through_any_mapping():
+    event = MappingProxyType({"context": MappingProxyType({"library": MappingProxyType({"name": "x"})})})
+
+    assert _matches('context.library.name = "x"', event)
+
+
 def test_it_reads_tuples_as_arrays():
     assert _matches('properties.tags[1] = "b"', {"properties": {"tags": ("a", "b")}})
 

@@ -1,6 +1,7 @@
 """Trees built by hand (a builder UI's) are checked, so any tree can be written as text."""
 
 import dataclasses
+import enum
 
 import pytest
 
@@ -45,6 +46,15 @@ def test_it_refuses_a_field_that_cannot_be_written(root, path):
 def test_it_refuses_a_comparison_that_cannot_be_written(operator, value):
     with pytest.raises((TypeError, ValueError)):
         Compare(EVENT, operator, value)
+
+
+class Level(enum.IntEnum):
+    HIGH = 1
+
+
+def test_it_refuses_a_value_of_a_subclass_it_could_not_read_back():
+    with pytest.raises(TypeError):
+        Compare(EVENT, "=", Level.HIGH)
 
 
 def test_it_refuses_an_empty_in_list():
