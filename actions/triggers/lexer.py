@@ -10,7 +10,7 @@ from typing import Any
 from actions.triggers.errors import TriggerSyntaxError
 from actions.triggers.nodes import has_surrogate, is_plain_segment_char
 
-# Case-insensitive, as in Segment's FQL; written back in lower case.
+# Read in any case (`AND`, `And`); written back in lower case.
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 
 # Token kinds. A "name" is a field or a function name, with its path; its

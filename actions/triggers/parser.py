@@ -291,7 +291,9 @@ class _Parser:
         if root in PLAIN_FIELDS:
             if path:
                 raise TriggerSyntaxError.at(
-                    f"{root} has no fields inside it", token.position + len(root), _paths_hint()
+                    f"{root} has no fields inside it",
+                    token.position + len(root),
+                    "only properties, traits and context have fields inside them",
                 )
             return Field(root)
         if root in PATH_FIELDS:
@@ -301,10 +303,6 @@ class _Parser:
                 )
             return Field(root, tuple(path))
         raise TriggerSyntaxError.at(f'Unknown field "{token.text}"', token.position, _field_hint(token))
-
-
-def _paths_hint() -> str:
-    return "only properties, traits and context have fields inside them"
 
 
 def _field_hint(token: Token) -> str:

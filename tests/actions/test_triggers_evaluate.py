@@ -5,6 +5,7 @@ from types import MappingProxyType
 import pytest
 
 from actions.triggers import TriggerSyntaxError, compile_trigger, matches, parse
+from actions.triggers.parser import MAX_DEPTH
 
 
 def _matches(text, event):
@@ -164,6 +165,13 @@ def test_it_keeps_segments_bang_call_false_on_a_missing_field():
 
 def test_it_negates_a_single_condition():
     assert _matches('!type = "track"', {"type": "page"})
+
+
+def test_it_evaluates_the_deepest_nesting_it_reads():
+    half = MAX_DEPTH // 2
+    text = "!(" * half + 'type = "track"' + ")" * half
+
+    assert _matches(text, {"type": "track"}) is (half % 2 == 0)
 
 
 # Globs.
