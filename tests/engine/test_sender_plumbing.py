@@ -88,10 +88,10 @@ def test_it_sends_each_delivery_once_with_two_workers(sf, destination, source):
 
     workers = [threading.Thread(target=worker) for _ in range(2)]
 
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
 
     assert len(sf.records("Lead")) == 30
     assert set(Delivery.objects.values_list("status", flat=True)) == {Status.DELIVERED}
