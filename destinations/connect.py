@@ -106,13 +106,13 @@ def finish(
         grant = oauth.exchange_code(app, started.login_url, code, started.code_verifier)
     except OAuthError as exc:
         logger.warning("Connecting destination %s failed at the code exchange: %s", destination.pk, exc)
-        return Outcome(message=f"Salesforce did not connect the destination: {exc}.")
+        return Outcome(message=_not_connected(exc))
     try:
         identity = _checked_identity(app, grant)
     except (OAuthError, ConnectError) as exc:
         logger.warning("Connecting destination %s failed after the code exchange: %s", destination.pk, exc)
         _revoke_quietly(app, grant.instance_url, grant.refresh_token or grant.access_token)
-        return Outcome(message=f"Salesforce did not connect the destination: {exc}")
+        return Outcome(message=_not_connected(exc))
     if destination.org_id and not same_id(destination.org_id, grant.org_id):
         confirmation_id = pending.remember_confirmation(
             session, str(destination.pk), str(destination.workspace_id), grant, identity
@@ -127,6 +127,11 @@ def provider_message(error: str, description: str) -> str:
     if error in ("access_denied", "access-denied"):
         return "Access was denied in Salesforce, so the destination is not connected. Press Connect to try again."
     detail = f"{description} ({error})" if description else error
+    return f"Salesforce did not connect the destination: {detail}. Press Connect to try again."
+
+
+def _not_connected(exc: Exception) -> str:
+    detail = str(exc).rstrip(".")
     return f"Salesforce did not connect the destination: {detail}. Press Connect to try again."
 
 

@@ -32,6 +32,7 @@ from destinations.salesforce import oauth
 from destinations.salesforce.calls import Call
 from destinations.salesforce.client import SalesforceClient
 from destinations.salesforce.connection import Connection
+from destinations.salesforce.domains import UntrustedUrl, trusted_origin
 from destinations.salesforce.errors import ErrorKind, SalesforceError
 from destinations.salesforce.oauth import OAuthApp, OAuthError, TokenGrant, same_id
 
@@ -41,11 +42,23 @@ REFRESH_RETRY_SECONDS = 0.5
 
 
 def client_for(destination: Destination, on_call: Callable[[Call], None] | None = None) -> SalesforceClient:
-    """A client for the destination's org, with its tokens (close it, or use it in a ``with``)."""
-    connection = Connection(
-        destination.instance_url, settings.SALESFORCE_API_VERSION, DestinationTokens(destination)
+    """A client for the destination's org, with its tokens (close it, or use it in a ``with``).
+
+    The instance URL was vetted when it was stored; it is vetted again here,
+    since ``SALESFORCE_EXTRA_INSTANCE_HOSTS`` may have changed since (a demo
+    org restarted on other ports).
+    """
+    _require_connected(destination)
+    try:
+        instance_url = trusted_origin(destination.instance_url, settings.SALESFORCE_EXTRA_INSTANCE_HOSTS)
+    except UntrustedUrl as exc:
+        reason = f"The org's address is no longer one this server may use ({exc}). Reconnect."
+        mark_needs_reconnect(destination, reason)
+        raise _auth_error(reason, "UNTRUSTED_HOST") from None
+    tokens = DestinationTokens(destination)
+    return SalesforceClient(
+        Connection(instance_url, settings.SALESFORCE_API_VERSION, tokens), on_call=on_call
     )
-    return SalesforceClient(connection, on_call=on_call)
 
 
 def _auth_error(message: str, code: str = "NOT_CONNECTED") -> SalesforceError:

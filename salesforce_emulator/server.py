@@ -199,7 +199,9 @@ class HttpServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        # shutdown() waits for serve_forever to notice; a server never started would wait forever.
+        if self._thread is not None:
+            self._server.shutdown()
         self._server.close_open_connections()
         self._server.server_close()
         if self._thread is not None:

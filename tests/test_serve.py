@@ -88,12 +88,13 @@ def _nothing_left_running(served: Served) -> bool:
 def _sign_in(served: Served) -> tuple[requests.Session, requests.Response]:
     password = _shown(r"as demo@example.com with password (\S+)", served.banner)
     session = requests.Session()
-    deadline = time.monotonic() + 30
+    # Generous: the first requests wait for gunicorn's workers to boot, slower on a busy machine.
+    deadline = time.monotonic() + 60
     while True:
         try:
-            login_page = session.get(f"{served.base}/accounts/login/", timeout=2)
+            login_page = session.get(f"{served.base}/accounts/login/", timeout=10)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             assert time.monotonic() < deadline
             time.sleep(0.2)
     assert login_page.status_code == 200
@@ -105,7 +106,7 @@ def _sign_in(served: Served) -> tuple[requests.Session, requests.Response]:
             "csrfmiddlewaretoken": session.cookies["csrftoken"],
         },
         headers={"Referer": f"{served.base}/accounts/login/"},
-        timeout=5,
+        timeout=20,
     )
     return session, signed_in
 
@@ -116,7 +117,7 @@ def _post_form(session, url, page_url, data=None):
         {**(data or {}), "csrfmiddlewaretoken": session.cookies["csrftoken"]},
         headers={"Referer": page_url},
         allow_redirects=False,
-        timeout=10,
+        timeout=20,
     )
 
 
@@ -126,7 +127,7 @@ def test_it_serves_the_product_and_stops_everything_on_ctrl_c(tmp_path):
         _, signed_in = _sign_in(served)
         assert "Demo source" in signed_in.text
         sent = requests.post(
-            f"{served.base}/v1/track", json={"userId": "u", "event": "Hello"}, auth=(key, ""), timeout=5
+            f"{served.base}/v1/track", json={"userId": "u", "event": "Hello"}, auth=(key, ""), timeout=20
         )
         assert sent.json()["accepted"] == 1
 
@@ -139,13 +140,13 @@ def test_it_connects_the_demo_org_when_no_salesforce_app_is_configured(tmp_path)
         session, signed_in = _sign_in(served)
         workspace = _shown(r"/w/([0-9a-f-]{36})/", signed_in.url)
         destinations = f"{served.base}/w/{workspace}/destinations/"
-        assert "demo Salesforce org" in session.get(destinations, timeout=10).text
+        assert "demo Salesforce org" in session.get(destinations, timeout=20).text
         created = _post_form(session, destinations + "new/", destinations, {"name": "Demo org"})
         detail = served.base + created.headers["Location"]
         started = _post_form(session, detail + "connect/", detail)
 
         consent = press(started.headers["Location"])
-        connected = session.get(consent.response.headers["Location"], timeout=10)
+        connected = session.get(consent.response.headers["Location"], timeout=20)
 
         assert connected.url == detail
         assert "Connected to Salesforce as demo@example.com" in connected.text

@@ -161,3 +161,26 @@ def test_it_says_when_salesforce_does_not_answer_the_metadata_request(team, conn
     response = team.client_for("member").post(url, follow=True)
 
     assert "Salesforce did not answer the metadata request" in response.content.decode()
+
+
+def test_it_refuses_a_client_for_an_instance_no_longer_allowed(
+    connected, emulator, settings, waiting_delivery
+):
+    settings.SALESFORCE_EXTRA_INSTANCE_HOSTS = []
+
+    with pytest.raises(SalesforceError) as refused:
+        client_for(connected)
+
+    assert refused.value.kind is ErrorKind.AUTH
+    connected.refresh_from_db()
+    waiting_delivery.refresh_from_db()
+    assert connected.state == ConnectionState.NEEDS_RECONNECT
+    assert waiting_delivery.status == Status.HELD
+    assert _data_calls(emulator, "/sobjects") == []
+
+
+def test_it_refuses_a_client_for_a_destination_that_is_not_connected(destination, emulator):
+    with pytest.raises(SalesforceError) as refused:
+        client_for(destination)
+
+    assert refused.value.kind is ErrorKind.AUTH

@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from destinations.models import Destination
+from destinations.tokens import DestinationTokens
 
 from .conftest import connect
 
@@ -76,10 +77,12 @@ def test_it_shows_no_token_in_its_pages(team, destination, emulator):
         assert secret not in text
 
 
-def test_it_logs_no_token_while_connecting_and_disconnecting(team, destination, emulator, caplog):
+def test_it_logs_no_token_while_connecting_refreshing_and_disconnecting(team, destination, emulator, caplog):
     caplog.set_level(logging.DEBUG)
     client = _connected(team, destination)
     secrets = _secrets(destination)
+    tokens = DestinationTokens(destination)
+    secrets.append(tokens.refresh(tokens.access_token()))
     client.post(
         reverse(
             "destinations:disconnect",

@@ -1,4 +1,5 @@
 import socket
+import threading
 
 import requests
 
@@ -40,6 +41,24 @@ def test_it_stops_listening_when_stopped():
     except requests.ConnectionError:
         return
     raise AssertionError("still answering after stop()")
+
+
+def test_it_gives_up_promptly_when_a_port_is_taken():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        emulator = Emulator(EmulatorConfig(sandbox_instance_port=taken.getsockname()[1]))
+        done = threading.Event()
+
+        def start() -> None:
+            try:
+                emulator.start()
+            except OSError:
+                done.set()
+
+        threading.Thread(target=start, daemon=True).start()
+
+        assert done.wait(timeout=10), "start() hung instead of raising"
 
 
 def test_it_gives_each_org_its_own_user_and_ids(salesforce_emulator: Emulator):

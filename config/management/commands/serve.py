@@ -129,7 +129,11 @@ def _run_emulator(
         urls = json.loads(_first_line(emulator.stdout, timeout=30))
     except ValueError:
         emulator.terminate()
-        emulator.wait()
+        try:
+            emulator.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            emulator.kill()
+            emulator.wait()
         return None
     hosts = [
         urlsplit(urls[name]).netloc
