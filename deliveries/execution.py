@@ -39,6 +39,11 @@ LOOKUP_LENGTH = 12_000
 # A shared lookup query is kept whole on a delivery only when it is short.
 _SOQL_KEPT_WHOLE = 2000
 
+# Row errors that mean the record to write does not exist (or was deleted).
+RECORD_NOT_FOUND = frozenset(
+    {"NOT_FOUND", "ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "INVALID_ID_FIELD"}
+)
+
 _RESULT_OF_KIND = {
     ErrorKind.PERMANENT: Result.FAILED,
     ErrorKind.TRANSIENT: Result.RETRY,
@@ -289,6 +294,11 @@ def _outcome_of_result(result: RecordResult, target: Target, method: str) -> Out
     assert result.error is not None
     outcome = outcome_of_error(result.error)
     outcome.record_id = target.record_id or ""
+    if outcome.result is Result.FAILED and outcome.status_code is None:
+        # A row of a Collections call has no status of its own; report what
+        # the single-record call would have answered. A record that is not
+        # there (any more) is the seed's "no match": 404.
+        outcome.status_code = 404 if target.record_id and outcome.error_code in RECORD_NOT_FOUND else 400
     return outcome
 
 
