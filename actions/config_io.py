@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from actions import catalog
 from actions.models import Action
 from actions.validation import validate_action
+from destinations.connect import settings_changed
 from destinations.models import Destination
+from destinations.salesforce.domains import UntrustedUrl, trusted_origin
 from sources.models import Source
 from sources.provisioning import create_source
 from workspaces.models import Workspace
@@ -103,6 +106,15 @@ def check(config: Any) -> list[str]:
         if not isinstance(destination, Mapping) or not str(destination.get("name") or "").strip():
             problems.append(f"{where}.name: give each destination a name.")
             continue
+        login_url = str(destination.get("login_url") or "").strip()
+        if login_url:
+            try:
+                trusted_origin(login_url, settings.SALESFORCE_EXTRA_INSTANCE_HOSTS)
+            except UntrustedUrl:
+                problems.append(
+                    f"{where}.login_url: give the org's Salesforce login address alone, over https, "
+                    "such as https://acme.my.salesforce.com."
+                )
         for name in destination.get("sources") or []:
             if name not in known_sources:
                 problems.append(f"{where}.sources: {name!r} is not among the file's sources.")
@@ -147,9 +159,16 @@ def _import_destination(
     created = destination is None
     if destination is None:
         destination = Destination(workspace=workspace, name=spec["name"])
-    changed = _assign(destination, {k: spec[k] for k in DESTINATION_KEYS if k in spec})
+    was_sandbox, was_login_url = destination.is_sandbox, destination.login_url
+    values = {k: spec[k] for k in DESTINATION_KEYS if k in spec}
+    if values.get("login_url"):
+        values["login_url"] = trusted_origin(values["login_url"], settings.SALESFORCE_EXTRA_INSTANCE_HOSTS)
+    changed = _assign(destination, values)
     if created or changed:
         destination.save()
+    if not created:
+        # Where the org logs in changed: the same rule as the settings page.
+        settings_changed(destination, was_sandbox=was_sandbox, was_login_url=was_login_url)
     wanted = [sources[name] for name in spec.get("sources") or []]
     if {s.pk for s in destination.sources.all()} != {s.pk for s in wanted}:
         destination.sources.set(wanted)

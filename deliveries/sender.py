@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from actions import catalog
 from actions.models import Action
+from deliveries.doorbell import ring
 from deliveries.execution import CallTrace, ChunkRun, outcome_of_error, outcome_of_verdict
 from deliveries.holding import hold_deliveries
 from deliveries.models import DUE_STATUSES, Attempt, Delivery
@@ -35,6 +36,9 @@ from destinations.salesforce.errors import SalesforceError
 from destinations.tokens import client_for
 
 LEASE = timedelta(minutes=5)
+# The queue kills a task after five minutes; a sender stops well before and
+# hands the rest of a large backlog to a fresh task.
+MAX_RUN_SECONDS = 240
 
 
 class Step(StrEnum):
@@ -45,18 +49,27 @@ class Step(StrEnum):
     BLOCKED = "blocked"
 
 
-def run(action_id: str) -> None:
-    """Send everything due for the action, then return."""
+def run(action_id: str, max_seconds: float = MAX_RUN_SECONDS) -> None:
+    """Send everything due for the action (or as much as fits in ``max_seconds``), then return."""
     Action.objects.filter(pk=action_id).update(wake_queued_at=None)
+    deadline = time.monotonic() + max_seconds
     while True:
         token = _acquire(action_id)
         if token is None:
             return
+        out_of_time = False
         try:
             while (step := send_chunk(action_id)) is Step.SENT:
+                if time.monotonic() > deadline:
+                    out_of_time = True
+                    break
                 _renew(action_id, token)
         finally:
             _release(action_id, token)
+        if out_of_time:
+            # Queued after the release, so that the fresh task finds the lease free.
+            ring([action_id])
+            return
         # Released first, checked after: a delivery routed while we held the
         # lease (whose own task found the lease taken) is seen here.
         if step is Step.BLOCKED or not has_due(action_id):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -39,6 +40,18 @@ class Served:
     base: str
     banner: str
     process: subprocess.Popen
+    env: dict[str, str]
+
+    def manage(self, *args: str) -> str:
+        """A management command against the served install's database."""
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
 
 @contextmanager
@@ -72,7 +85,7 @@ def _serving(tmp_path) -> Iterator[Served]:
         # Keep reading what the server prints (access log, workers): a full
         # pipe would block it mid-request.
         threading.Thread(target=server.stdout.read, daemon=True).start()
-        yield Served(f"http://127.0.0.1:{port}", banner, server)
+        yield Served(f"http://127.0.0.1:{port}", banner, server, env)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
@@ -151,8 +164,44 @@ def test_it_connects_the_demo_org_when_no_salesforce_app_is_configured(tmp_path)
         assert connected.url == detail
         assert "Connected to Salesforce as demo@example.com" in connected.text
         assert "Demo org" in connected.text
+        _delivers_through_the_queue_workers(served, tmp_path)
 
     assert _nothing_left_running(served)
+
+
+def _delivers_through_the_queue_workers(served: Served, tmp_path: Path) -> None:
+    """An event sent to the running product reaches the demo org by itself."""
+    config = {
+        "version": 1,
+        "workspace": "Demo",
+        "sources": [{"name": "Demo source"}],
+        "destinations": [
+            {
+                "name": "Demo org",
+                "enabled": True,
+                "sources": ["Demo source"],
+                "actions": [{"name": "Leads", "kind": "lead", "operation": "create"}],
+            }
+        ],
+    }
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    served.manage("import_config", str(tmp_path / "config.json"))
+    key = _shown(r"write key of its source 'Demo source': (\S+)", served.banner)
+    event = {"userId": "u1", "traits": {"last_name": "Lovelace", "company": "Analytical Engines"}}
+    assert (
+        requests.post(f"{served.base}/v1/identify", json=event, auth=(key, ""), timeout=20).json()["accepted"]
+        == 1
+    )
+
+    deadline = time.monotonic() + 60
+    while True:
+        rows = [json.loads(line) for line in served.manage("data_out", "--json").splitlines()]
+        if rows and rows[0]["status"] == "delivered":
+            break
+        assert time.monotonic() < deadline, rows
+        time.sleep(0.5)
+    assert rows[0]["record_id"].startswith("00Q")
+    assert rows[0]["created_record"] is True
 
 
 def test_it_starts_the_demo_org_on_free_ports_when_its_own_are_taken(settings):

@@ -93,3 +93,31 @@ def test_it_imports_nothing_when_anything_is_invalid(destination, team, tmp_path
     assert "destinations[0].actions[1].record_matchers" in str(refused.value)
     assert not Action.objects.exists()
     assert not Source.objects.filter(name="app").exists()
+
+
+def test_it_asks_to_reconnect_when_an_import_moves_a_connected_destination_to_a_sandbox(
+    destination, team, tmp_path
+):
+    config = export_workspace(team.workspace)
+    config["destinations"][0]["is_sandbox"] = True
+    file = tmp_path / "acme.json"
+    file.write_text(json.dumps(config))
+
+    _run("import_config", str(file))
+
+    destination.refresh_from_db()
+    assert destination.state == "needs_reconnect"
+    assert "Is Sandbox was turned on" in destination.state_reason
+
+
+def test_it_refuses_an_imported_login_url_outside_salesforce(destination, team, tmp_path):
+    config = export_workspace(team.workspace)
+    config["destinations"][0]["login_url"] = "https://login.evil.example"
+    file = tmp_path / "acme.json"
+    file.write_text(json.dumps(config))
+
+    with pytest.raises(CommandError, match="login_url"):
+        _run("import_config", str(file))
+
+    destination.refresh_from_db()
+    assert destination.login_url == ""

@@ -123,3 +123,18 @@ def test_it_returns_at_once_when_the_destination_cannot_send(destination, source
     assert sender.send_chunk(str(action.pk)) is sender.Step.BLOCKED
     sender.run(str(action.pk))
     assert Action.objects.get(pk=action.pk).sender_lease_until is None
+
+
+def test_it_hands_a_long_backlog_to_a_fresh_task(
+    destination, source, settings, queued, django_capture_on_commit_callbacks
+):
+    settings.DELIVERY_CHUNK_SIZE = 2
+    action = make_action(destination, "lead", "create")
+    send(source, *(identify(f"u{n}", last_name="L", company="C") for n in range(5)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sender.run(str(action.pk), max_seconds=0)
+
+    assert Delivery.objects.filter(status=Status.DELIVERED).count() == 2
+    assert queued == [("deliveries.tasks.send_action", str(action.pk))]
+    assert Action.objects.get(pk=action.pk).sender_lease_until is None
