@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from actions import catalog
+from actions.validation import validate_action
 from destinations.models import Destination
 
 
@@ -77,6 +79,32 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def from_kind(cls, destination: Destination, kind: str, **settings: Any) -> Action:
+        """A new (unsaved) action with its kind's name, default trigger and default fields."""
+        spec = catalog.kind(kind)
+        values: dict[str, Any] = {
+            "name": spec.title,
+            "trigger": spec.default_trigger,
+            "fields": spec.default_fields(),
+            **settings,
+        }
+        return cls(destination=destination, kind=kind, **values)
+
+    def settings(self) -> dict[str, Any]:
+        """The action's settings as plain data, as validation and export see them."""
+        keys = (
+            "name", "kind", "enabled", "trigger", "operation", "sobject", "record_matchers", "matcher_operator",
+            "fields", "other_fields", "use_bulk", "bulk_upsert_external_id", "bulk_update_record_id",
+            "batch_size", "clear_fields_on_null",
+        )  # fmt: skip
+        return {key: getattr(self, key) for key in keys}
+
+    def clean(self) -> None:
+        errors = validate_action(self.settings())
+        if errors:
+            raise ValidationError(dict(errors))
 
     @property
     def workspace_id(self) -> uuid.UUID:

@@ -88,3 +88,26 @@ def test_it_keeps_the_batch_size_between_1_and_10000():
     assert "batch_size" in validate_action(_lead(batch_size=0))
     assert "batch_size" in validate_action(_lead(batch_size=10_001))
     assert "batch_size" not in validate_action(_lead(batch_size=10_000))
+
+
+def test_it_starts_a_new_action_with_its_kinds_defaults(destination):
+    from actions.models import Action
+
+    action = Action.from_kind(destination, "lead", operation="create")
+
+    assert (action.name, action.trigger) == ("Lead", 'type = "identify"')
+    assert action.fields == kind("lead").default_fields()
+    action.full_clean()
+
+
+def test_it_refuses_to_clean_an_action_with_errors_per_setting(destination):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from actions.models import Action
+
+    action = Action.from_kind(destination, "contact", trigger='type = "identify" and')
+
+    with pytest.raises(ValidationError) as refused:
+        action.full_clean()
+    assert set(refused.value.message_dict) >= {"trigger", "operation"}
