@@ -30,6 +30,7 @@ CSV_COLUMNS = (
     "attempts",
     "api_calls",
     "bulk_job_id",
+    "is_test",
 )
 
 
@@ -61,6 +62,7 @@ def rows(deliveries: QuerySet[Delivery], *, with_attempts: bool = False) -> Iter
             "attempts": delivery.attempts,
             "api_calls": round(delivery.api_calls, 6),
             "bulk_job_id": delivery.bulk_job_id,
+            "is_test": delivery.is_test,
             "due_at": delivery.due_at.isoformat(),
         }
         if with_attempts:

@@ -49,6 +49,8 @@ class Delivery(models.Model):
     # (a call that carried 200 records costs each of them 1/200).
     api_calls = models.FloatField(default=0)
     bulk_job_id = models.CharField(max_length=18, blank=True, default="")
+    # Sent on purpose from the action editor ("Send test event"), not routed.
+    is_test = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
