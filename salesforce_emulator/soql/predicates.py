@@ -9,6 +9,7 @@ children's plans to evaluate only the branches a record can satisfy, so a
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -42,11 +43,12 @@ class Key:
 Plan = tuple[Key, ...]
 
 
-class Predicate:
+class Predicate(ABC):
     plan: Plan | None = None
 
+    @abstractmethod
     def __call__(self, record: Record) -> bool:
-        raise NotImplementedError
+        """Whether the record satisfies the condition."""
 
 
 class Test(Predicate):
