@@ -26,8 +26,35 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# A destination that is enabled but not connected: intake routes each event to
+# its Lead action and stores the delivery as held, the full cost of intake.
+ROUTED = json.dumps(
+    {
+        "version": 1,
+        "workspace": "Bench",
+        "sources": [{"name": "intake"}],
+        "destinations": [
+            {
+                "name": "Salesforce",
+                "enabled": True,
+                "sources": ["intake"],
+                "actions": [
+                    {
+                        "name": "Leads",
+                        "kind": "lead",
+                        "operation": "upsert",
+                        "record_matchers": [{"field": "Email", "mapping": {"@path": "$.traits.email"}}],
+                    }
+                ],
+            }
+        ],
+    }
+)
 
 
 def free_port() -> int:
@@ -150,12 +177,18 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument(
+        "--route",
+        action="store_true",
+        help="give the source a destination with a Lead action, so intake also routes every event",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as var_dir:
         env = os.environ | {
             "VAR_DIR": var_dir,
             "SECRET_KEY": "bench-only",
+            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
         }
@@ -167,6 +200,16 @@ def main() -> None:
                 [*manage, "create_source", "Bench", "intake"], env=env, cwd=ROOT, check=True,
                 capture_output=True, text=True,
             ).stdout.strip()  # fmt: skip
+            if args.route:
+                subprocess.run(
+                    [*manage, "import_config", "-"],
+                    env=env,
+                    cwd=ROOT,
+                    check=True,
+                    input=ROUTED,
+                    text=True,
+                    capture_output=True,
+                )
             port = free_port()
             server = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -196,6 +239,8 @@ def main() -> None:
 
     if accepted != args.events:
         sys.exit(f"only {accepted} of {args.events} events were accepted")
+    if args.route:
+        label += " with routing to one action"
     print(
         f"{label}: {args.events} events in batches of {args.batch}, {args.clients} clients, "
         f"{args.web_workers} web workers: {elapsed:.2f} s, {args.events / elapsed:,.0f} events/s, "
