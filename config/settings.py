@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "template_partials",
     "django_q",
     "config",
     "workspaces",
