@@ -138,7 +138,7 @@ def test_the_page_size_is_fifty():
 def test_the_pages_keep_the_filter(team, sf, destination, source, monkeypatch):
     monkeypatch.setattr(listing, "PAGE_SIZE", 1)
     action = sent(sf, destination, source, lead("u1"), lead("u2"), lead("u3"))
-    newest = Delivery.objects.filter(action=action).order_by("-id").first()
+    newest = Delivery.objects.filter(action=action).latest("id")
 
     html = _get(team, destination, status="delivered").content.decode()
 
