@@ -39,9 +39,9 @@ def lead(user: str, email: str | None = None, **traits: Any) -> dict[str, Any]:
     return identify(user, last_name=f"Last {user}", company="Acme", email=email or f"{user}@x.io", **traits)
 
 
-def block_emails(sf: Any) -> None:
-    """An org validation rule that refuses Leads from one domain (a permanent failure)."""
-    sf.org.add_validation_rule(
+def block_emails(org: Any) -> None:
+    """An emulated org's validation rule that refuses Leads from one domain (a permanent failure)."""
+    org.add_validation_rule(
         "Lead",
         "Leads from blocked.example are not accepted.",
         error_field="Email",

@@ -110,7 +110,7 @@ def test_it_explains_held_deliveries_when_the_destination_needs_reconnecting(tea
 
 
 def test_it_draws_the_last_24_hours_as_an_accessible_svg_chart(team, sf, destination, source):
-    block_emails(sf)
+    block_emails(sf.org)
     sent(sf, destination, source, lead("u1"), lead("u2"), lead("u3", "x@blocked.example"))
 
     html = team.client_for("owner").get(data_out_url(destination)).content.decode()

@@ -16,7 +16,7 @@ def _csv(response) -> list[dict[str, str]]:
 
 
 def test_it_exports_the_current_filter_as_a_streamed_csv(team, sf, destination, source):
-    block_emails(sf)
+    block_emails(sf.org)
     action = sent(sf, destination, source, lead("u1"), lead("u2", "u2@blocked.example"))
     failed = Delivery.objects.get(action=action, status=Status.FAILED)
 

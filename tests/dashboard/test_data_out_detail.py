@@ -25,7 +25,7 @@ def test_it_shows_the_event_the_outcome_and_each_call(team, sf, destination, sou
 
 
 def test_it_shows_the_salesforce_error_of_a_failed_delivery(team, sf, destination, source):
-    block_emails(sf)
+    block_emails(sf.org)
     action = sent(sf, destination, source, lead("u1", "u1@blocked.example"))
     delivery = Delivery.objects.get(action=action)
 

@@ -22,7 +22,7 @@ def _get(team, destination, **query):
 
 
 def test_it_filters_by_status(team, sf, destination, source):
-    block_emails(sf)
+    block_emails(sf.org)
     action = sent(sf, destination, source, lead("u1"), lead("u2", "u2@blocked.example"))
     failed = Delivery.objects.get(action=action, status=Status.FAILED)
 

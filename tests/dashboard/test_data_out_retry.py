@@ -20,7 +20,7 @@ from tests.engine.conftest import deliver
 @pytest.fixture
 def failed_and_delivered(sf, destination, source):
     """Two Leads refused by an org validation rule, one delivered."""
-    block_emails(sf)
+    block_emails(sf.org)
     action = sent(
         sf,
         destination,
