@@ -86,10 +86,13 @@ def render_editor(
     form: forms.EditorForm,
     org: org_fields.OrgFields | None = None,
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if org is None:
         org = org_fields.for_editor(destination, action.kind, form.sobject)
-    context = page_context(membership, destination, **editor_context(destination, action, form, org))
+    context = page_context(
+        membership, destination, **editor_context(destination, action, form, org), **(extra or {})
+    )
     # htmx asks for the form alone when the operation or the object changes.
     template = "actions/editor.html#editor-form" if is_htmx(request) else "actions/editor.html"
     return render(request, template, context, status=status)
@@ -115,6 +118,7 @@ def editor_context(
         "filterable": org.choices("filterable"),
         "unfilterable": org.unfilterable(),
         "has_events": bool(payloads),
+        "events": recent_events.events_page(destination, 1),
     }
 
 
