@@ -68,6 +68,7 @@ def preview(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.
         "event": event if isinstance(event, Event) else None,
         "saved_action": None if action._state.adding else action,
         "form_errors": form.errors,
+        "bulk": action.use_bulk,
     }
     if is_htmx(request):
         return render(

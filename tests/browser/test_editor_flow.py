@@ -84,6 +84,9 @@ def test_a_matcher_salesforce_cannot_filter_on_is_refused(
     flows.add_lead_upsert_on_email(page, other_field=("Rating", "Hot"))
 
     flows.fill_row(page, "Record matcher", "Description", "$.traits.notes")
+    page.get_by_role("button", name="Add field").click()
+    flows.fill_row(page, "Other field", "Industry", "Retail", index=2)
+    page.get_by_role("button", name="Remove this other field").first.click()
     page.get_by_role("button", name="Save action").click()
 
     expect(page.locator("#errors-record_matchers")).to_contain_text(
@@ -91,6 +94,8 @@ def test_a_matcher_salesforce_cannot_filter_on_is_refused(
     )
     expect(page.locator(".flash")).to_contain_text("Nothing was saved")
     assert Action.objects.get().record_matchers[0]["field"] == "Email"
+    # The rows came back as the user left them: Rating removed, Industry added.
+    expect(page.get_by_label("Other field field").first).to_have_value("Industry")
 
 
 def test_the_trigger_is_checked_as_it_is_typed(
