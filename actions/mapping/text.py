@@ -4,7 +4,8 @@
     $.traits.email                        {"@path": "$.traits.email"}
     $.traits.email | $.properties.email   the catalog's coalesce (see ``editor.coalesce``)
     Hello {{traits.first_name}}           {"@template": ...}
-    Web                                   the text "Web"
+    Web                                   the text "Web" (also "5" and "true": typed values are text)
+    {"@literal": 5}                       the number 5 (and true, false: the literal's value)
     {"@if": {...}}  [..]  "…"             any mapping, written as JSON
 
 A text that starts with ``{`` (but not ``{{``), ``[`` or ``"`` is JSON, so every mapping the
@@ -22,6 +23,7 @@ from actions.mapping.editor import coalesce
 
 JSON_STARTS = ("{", "[", '"')
 COALESCE = " | "
+LITERAL = "@literal"
 
 
 class MappingTextError(ValueError):
@@ -36,9 +38,10 @@ def from_text(text: str) -> Any:
     # "{{" opens a template; no JSON text starts with it.
     if text.startswith(JSON_STARTS) and not text.startswith("{{"):
         try:
-            return json.loads(text)
+            mapping = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MappingTextError(f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        return _unwrapped(mapping)
     if _is_path(text):
         return {"@path": text}
     first, sep, second = text.partition(COALESCE)
@@ -56,7 +59,21 @@ def to_text(mapping: Any) -> str:
     for candidate in _short_forms(mapping):
         if candidate and _reads_back(candidate, mapping):
             return candidate
+    if isinstance(mapping, bool | int | float):
+        # Typed as is, 5 or true would read as text; the literal reads back as the value.
+        return json.dumps({LITERAL: mapping})
     return json.dumps(mapping, ensure_ascii=False)
+
+
+def _unwrapped(mapping: Any) -> Any:
+    """A literal number or boolean is the value itself (the two evaluate alike)."""
+    if (
+        isinstance(mapping, dict)
+        and list(mapping) == [LITERAL]
+        and isinstance(mapping[LITERAL], bool | int | float)
+    ):
+        return mapping[LITERAL]
+    return mapping
 
 
 def _short_forms(mapping: Any) -> list[str]:
