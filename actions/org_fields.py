@@ -30,6 +30,8 @@ class OrgFields:
     # Objects a Custom Object action may write (createable), when known.
     objects: list[Choice] = field(default_factory=list)
     note: str = ""
+    # The org answered and has no such object (a Custom Object action naming one that is not there).
+    unknown_object: bool = False
 
     @property
     def known(self) -> bool:
@@ -71,6 +73,7 @@ def for_editor(destination: Destination, kind: str, sobject: str) -> OrgFields:
         found.sobject = describe.object_name(destination, name)
     except describe.UnknownObject as exc:
         found.note = str(exc)
+        found.unknown_object = True
     except SalesforceError as exc:
         found.note = f"Salesforce did not answer the describe request ({exc}); type field names by hand."
     return found
@@ -80,3 +83,29 @@ def _label(info: dict[str, Any]) -> str:
     label = str(info.get("label") or info.get("name"))
     kind = info.get("type", "")
     return f"{label} ({kind}{', custom' if str(info.get('name', '')).endswith('__c') else ''})"
+
+
+# Which describe flags let an operation write a field.
+WRITE_FLAGS = {"create": ("createable",), "update": ("updateable",), "upsert": ("createable", "updateable")}
+
+
+def write_errors(settings: dict[str, Any], org: OrgFields) -> dict[str, list[str]]:
+    """Fields the operation cannot write, by setting, when the org's fields are known.
+
+    Sending would refuse them one delivery at a time; the editor says so at once.
+    """
+    flags = WRITE_FLAGS.get(str(settings.get("operation")))
+    if org.fields is None or flags is None:
+        return {}
+    by_lower = {name.lower(): info for name, info in org.fields.items()}
+    rows = [("fields", name) for name in settings.get("fields") or {}]
+    rows += [("other_fields", str(row.get("field") or "")) for row in settings.get("other_fields") or []]
+    errors: dict[str, list[str]] = {}
+    for key, name in rows:
+        info = by_lower.get(name.lower())
+        if info is not None and not any(info.get(flag) for flag in flags):
+            errors.setdefault(key, []).append(
+                f"{name} cannot be written when you {settings['operation']} a {org.sobject}: "
+                "Salesforce sets it. Leave it empty."
+            )
+    return errors

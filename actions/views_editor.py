@@ -61,8 +61,13 @@ def _editor(
         # The operation or the object changed: show the form for it, save nothing.
         form.errors = {}
         return render_editor(request, membership, destination, action, form, org)
+    if org.unknown_object and action.kind == "custom_object":
+        form.error("sobject", org.note)
     if not form.errors:
         form.errors = validate_action(settings, org.fields)
+        for key, messages_ in org_fields.write_errors(settings, org).items():
+            for message in messages_:
+                form.error(key, message)
     if form.errors:
         messages.error(request, "Nothing was saved: correct the settings marked below.")
         return render_editor(request, membership, destination, action, form, org, status=400)

@@ -301,3 +301,26 @@ class TestPickersFromTheOrg:
         assert response.status_code == 400
         assert "Description cannot be a record matcher" in response.content.decode()
         assert not Action.objects.exists()
+
+
+class TestOrgChecksOnSave:
+    def test_it_refuses_a_field_the_operation_cannot_write(self, team, destination):
+        response = team.client_for("owner").post(
+            _url(destination, "new", kind="lead"),
+            _lead_upsert(operation="update", other_field=["IsConverted"], other_value=["$.traits.converted"]),
+        )
+
+        assert response.status_code == 400
+        assert "IsConverted cannot be written when you update a Lead" in response.content.decode()
+        assert not Action.objects.exists()
+
+    def test_it_refuses_an_object_the_org_does_not_have(self, team, destination):
+        response = team.client_for("owner").post(
+            _url(destination, "new", kind="custom_object"),
+            _lead_upsert(sobject="Nothing__c", operation="create", other_field=["X__c"], other_value=["1"]),
+        )
+
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert re.search(r'id="errors-sobject">\s*<li>The org has no object named', page)
+        assert not Action.objects.exists()
