@@ -49,9 +49,13 @@ def action_list(request: HttpRequest, workspace_id: uuid.UUID, destination_id: u
     actions = list(destination.actions.all())
     counts = activity.last_day_counts(destination)
     rows = [(action, _counts_of(counts, action)) for action in actions]
-    untaken = coverage.untaken_types(a.trigger for a in actions if a.enabled and a.operation)
+    untaken = _untaken(actions)
     context = page_context(membership, destination, rows=rows, kinds=catalog.KINDS.values(), untaken=untaken)
     return render(request, "actions/list.html", context)
+
+
+def _untaken(actions: list[Action]) -> list[str]:
+    return coverage.untaken_types(a.trigger for a in actions if a.enabled and a.operation)
 
 
 def _counts_of(counts: dict[str, dict[str, int]], action: Action) -> list[tuple[str, str, int]]:
@@ -78,8 +82,10 @@ def action_toggle(
     action.save(update_fields=["enabled", "updated_at"])
     if is_htmx(request):
         counts = _counts_of(activity.last_day_counts(destination), action)
-        context = page_context(membership, destination, action=action, counts=counts)
-        return render(request, "actions/list.html#action-row", context)
+        untaken = _untaken(list(destination.actions.all()))
+        context = page_context(membership, destination, action=action, counts=counts, untaken=untaken)
+        # The row, and the coverage banner out of band: switching an action may change it.
+        return render(request, "actions/list.html#toggled", context)
     messages.success(request, f"{action.name} is {'on' if action.enabled else 'off'}.")
     return to_list(destination)
 

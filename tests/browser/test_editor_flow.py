@@ -67,6 +67,10 @@ def test_marketer_sets_up_a_lead_upsert_and_previews_it(
     flows.open_actions(page)
     expect(page.get_by_role("row", name="Lead")).to_contain_text("Upsert")
     screenshot("actions-tab")
+    page.get_by_role("switch", name="Lead enabled").click()
+    expect(page.get_by_role("switch", name="Lead enabled")).to_have_attribute("aria-checked", "false")
+    expect(page.locator("#coverage")).to_contain_text("identify")
+    assert not Action.objects.get(pk=action.pk).enabled
     flows.open_connections(page, live_server)
     destinations = page.get_by_role("region", name="Destinations")
     expect(destinations.get_by_role("row", name="Acme org")).to_contain_text("Enabled")

@@ -124,6 +124,8 @@ def test_it_switches_an_action_off_and_on_with_htmx(team, target, who):
     assert body.lstrip().startswith(f'<tr id="action-{action.pk}"')
     assert "<html" not in body
     assert 'aria-checked="false"' in body
+    assert '<div id="coverage" hx-swap-oob="true">' in body
+    assert "No enabled action takes <strong>identify</strong>" in body
     assert not Action.objects.get(pk=action.pk).enabled
     client.post(_url(target, "toggle", action_id=action.pk), {"enabled": "on"})
     assert Action.objects.get(pk=action.pk).enabled
