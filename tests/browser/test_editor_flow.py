@@ -56,7 +56,7 @@ def test_marketer_sets_up_a_lead_upsert_and_previews_it(
 
     send(source, identify("u1", email="ada@example.com", last_name="Lovelace", company="Acme"))
     page.reload()
-    expect(page.locator("#trigger-feedback")).to_contain_text("Matches 1 of the last 1 events")
+    expect(page.locator("#trigger-feedback")).to_contain_text("Matches 1 of the last 1 event of")
     screenshot("action-editor")
     result = flows.preview_latest_event(page)
     expect(result).to_contain_text("The trigger takes this event.")

@@ -175,3 +175,27 @@ def test_it_refuses_an_action_of_another_destination(team, target):
 
     assert response.status_code == 404
     assert Action.objects.get(pk=action.pk).enabled
+
+
+def test_it_says_when_the_destination_needs_reconnecting(team, target):
+    target.state = "needs_reconnect"
+    target.state_reason = "The refresh token was revoked."
+    target.save()
+
+    page = team.client_for("member").get(_url(target)).content.decode()
+
+    assert "needs reconnecting" in page and "The refresh token was revoked." in page
+    assert "Deliveries are held, not lost" in page
+    connect = reverse(
+        "destinations:connect", kwargs={"workspace_id": target.workspace_id, "destination_id": target.pk}
+    )
+    assert f'action="{connect}"' in page
+
+
+def test_it_says_when_the_destination_is_disabled(team, target):
+    target.enabled = False
+    target.save()
+
+    page = team.client_for("member").get(_url(target)).content.decode()
+
+    assert "This destination is disabled" in page
