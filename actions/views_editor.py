@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actions import catalog, event_paths, forms, org_fields, recent_events, trigger_check
@@ -107,7 +108,14 @@ def editor_context(
     destination: Destination, action: Action, form: forms.EditorForm, org: org_fields.OrgFields
 ) -> dict[str, Any]:
     payloads = recent_events.recent_payloads(destination, PATH_SAMPLE)
+    ids = {"workspace_id": destination.workspace_id, "destination_id": destination.pk}
+    if action._state.adding:
+        form_url = reverse("actions:new", kwargs={**ids, "kind": action.kind})
+    else:
+        form_url = reverse("actions:edit", kwargs={**ids, "action_id": action.pk})
     return {
+        # Where the form saves to: not the page's own URL, which may be the preview's.
+        "form_url": form_url,
         "action": action,
         "is_new": action._state.adding,
         "spec": catalog.kind(action.kind),

@@ -49,9 +49,9 @@ def preview(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.
     if kind not in catalog.KINDS:
         return HttpResponse("Unknown action kind.", status=400)
     form = forms.read(request.POST, kind)
-    settings_ = forms.settings_of(form)
-    action = _unsaved(destination, request.POST.get("action_id", ""), kind)
-    forms.apply(action, settings_)
+    posted = forms.settings_of(form)
+    action = _action_to_preview(destination, request.POST.get("action_id", ""), kind)
+    forms.apply(action, posted)
     org = org_fields.for_editor(destination, kind, action.sobject)
     event, problem = _chosen_event(request, destination)
     result = None
@@ -80,7 +80,7 @@ def preview(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.
     return render_editor(request, membership, destination, action, form, org, extra=context)
 
 
-def _unsaved(destination: Destination, action_id: str, kind: str) -> Action:
+def _action_to_preview(destination: Destination, action_id: str, kind: str) -> Action:
     """The saved action the editor shows, to preview its edits; a new one for a new action."""
     try:
         saved = destination.actions.get(pk=uuid.UUID(action_id))
