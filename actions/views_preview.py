@@ -131,8 +131,17 @@ def send_test_event(
         return render(request, "actions/send_test.html", context, status=400)
     if request.method == "POST":
         try:
-            context["delivery"] = send_test(action, event)
+            delivery = send_test(action, event)
         except CannotSend as exc:
             context["problem"] = str(exc)
             return render(request, "actions/send_test.html", context, status=409)
+        attempt = delivery.attempt_log.last()
+        context["delivery"] = delivery
+        context["trace"] = (
+            json.dumps(
+                {"requests": attempt.requests, "responses": attempt.responses}, indent=2, ensure_ascii=False
+            )
+            if attempt is not None
+            else ""
+        )
     return render(request, "actions/send_test.html", context)

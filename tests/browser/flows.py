@@ -83,3 +83,12 @@ def preview_latest_event(page: Any) -> Any:
     result = page.locator("#preview-result")
     expect(result.locator(".preview-result")).to_be_visible()
     return result
+
+
+def send_test_event(page: Any) -> Any:
+    """From a preview: Send test event, confirm, and wait for Salesforce's answer; the answer's section."""
+    page.get_by_role("link", name="Send test event…").click()
+    page.get_by_role("button", name="Send to Salesforce").click()
+    answer = page.get_by_role("region", name="Salesforce answered")
+    expect(answer).to_be_visible()
+    return answer

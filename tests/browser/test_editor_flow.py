@@ -63,6 +63,12 @@ def test_marketer_sets_up_a_lead_upsert_and_previews_it(
     expect(result).to_contain_text("SELECT Id, Email FROM Lead WHERE Email = 'ada@example.com'")
     expect(result).to_contain_text('"Rating": "Hot"')
     screenshot("preview")
+    answer = flows.send_test_event(page)
+    expect(answer).to_contain_text("Delivered")
+    [lead] = demo_org.org("production").records("Lead")
+    expect(answer).to_contain_text(lead["Id"])
+    assert lead["Rating"] == "Hot"
+    screenshot("send-test-event")
 
     flows.open_actions(page)
     expect(page.get_by_role("row", name="Lead")).to_contain_text("Upsert")

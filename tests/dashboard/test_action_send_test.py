@@ -69,6 +69,7 @@ def test_it_sends_for_real_and_shows_the_answer(team, destination, lead, ada, sf
     assert record["LastName"] == "Lovelace"
     assert "Salesforce answered" in page and record["Id"] in page and "(created)" in page
     assert delivery.attempt_log.get().requests
+    assert "Requests and answers" in page and "SELECT Id, Email FROM Lead" in page
 
 
 def test_it_shows_salesforces_refusal(team, destination, source, lead, sf):
