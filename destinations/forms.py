@@ -64,3 +64,14 @@ class DestinationForm(forms.ModelForm):
                 "Give your org's Salesforce login address alone, over https, such as "
                 "https://acme.my.salesforce.com or https://acme--test.sandbox.my.salesforce.com."
             ) from None
+
+
+class NewDestinationForm(DestinationForm):
+    """Add New: sources and settings; the destination is enabled once it is connected."""
+
+    class Meta(DestinationForm.Meta):
+        fields = ["sources", "name", "is_sandbox", "login_url"]
+        help_texts = {
+            **DestinationForm.Meta.help_texts,
+            "sources": "Optional: the sources whose events this destination takes. You can change them later.",
+        }

@@ -5,7 +5,9 @@ from destinations import views
 app_name = "destinations"
 urlpatterns = [
     path("", views.destination_list, name="list"),
+    path("add/", views.destination_add, name="add"),
     path("new/", views.destination_create, name="create"),
+    path("<uuid:destination_id>/enable/", views.destination_enable, name="enable"),
     path("<uuid:destination_id>/", views.destination_detail, name="detail"),
     path("<uuid:destination_id>/settings/", views.destination_settings, name="settings"),
     path("<uuid:destination_id>/connect/", views.destination_connect, name="connect"),

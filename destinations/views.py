@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from destinations import api_usage, connect
-from destinations.forms import DestinationForm
+from destinations.forms import DestinationForm, NewDestinationForm
 from destinations.models import Destination
 from destinations.salesforce import describe
 from destinations.salesforce.errors import SalesforceError
@@ -47,17 +47,29 @@ def _to_detail(destination: Destination) -> HttpResponse:
 @require_GET
 def destination_list(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
     membership = membership_for(request.user, workspace_id)
-    form = DestinationForm(workspace=membership.workspace)
-    return _render_list(request, membership, form)
+    destinations = Destination.objects.filter(workspace=membership.workspace).prefetch_related("sources")
+    return render(request, "destinations/list.html", _context(membership, destinations=destinations))
 
 
 @login_required
-@require_POST
-def destination_create(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+@require_GET
+def destination_add(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+    """Step one of Add New: the destinations there are to choose from (Salesforce)."""
     membership = membership_for(request.user, workspace_id)
-    form = DestinationForm(request.POST, workspace=membership.workspace)
+    return render(request, "destinations/add.html", _context(membership))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def destination_create(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+    """Steps two and three of Add New: sources, then settings; Connect and Enable follow on its page."""
+    membership = membership_for(request.user, workspace_id)
+    if request.method == "GET":
+        form = NewDestinationForm(workspace=membership.workspace)
+        return _render_new(request, membership, form)
+    form = NewDestinationForm(request.POST, workspace=membership.workspace)
     if not form.is_valid():
-        return _render_list(request, membership, form, status=400)
+        return _render_new(request, membership, form, status=400)
     destination = form.save(commit=False)
     destination.workspace = membership.workspace
     destination.save()
@@ -68,16 +80,31 @@ def destination_create(request: HttpRequest, workspace_id: uuid.UUID) -> HttpRes
     return _to_detail(destination)
 
 
-def _render_list(
-    request: HttpRequest, membership: Membership, form: DestinationForm, status: int = 200
+def _render_new(
+    request: HttpRequest, membership: Membership, form: NewDestinationForm, status: int = 200
 ) -> HttpResponse:
-    destinations = Destination.objects.filter(workspace=membership.workspace)
-    return render(
-        request,
-        "destinations/list.html",
-        _context(membership, destinations=destinations, form=form),
-        status=status,
-    )
+    return render(request, "destinations/new.html", _context(membership, form=form), status=status)
+
+
+@login_required
+@require_POST
+def destination_enable(
+    request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID
+) -> HttpResponse:
+    """Enable Destination (or disable it: it keeps its configuration and receives nothing)."""
+    membership = membership_for(request.user, workspace_id)
+    destination = get_in_workspace(Destination, membership, destination_id)
+    wanted = request.POST.get("enabled")
+    if wanted not in ("on", "off"):
+        messages.error(request, "Say whether the destination should be enabled (on) or disabled (off).")
+        return _to_detail(destination)
+    destination.enabled = wanted == "on"
+    destination.save(update_fields=["enabled"])
+    if destination.enabled:
+        messages.success(request, f"{destination.name} is enabled: its actions now take events.")
+    else:
+        messages.info(request, f"{destination.name} is disabled: it keeps its actions and receives nothing.")
+    return _to_detail(destination)
 
 
 @login_required

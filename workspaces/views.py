@@ -3,18 +3,23 @@ from __future__ import annotations
 import uuid
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from workspaces.access import membership_for, owner_membership_for
 from workspaces.forms import AddMemberForm
 from workspaces.models import Membership, Role
+
+# Rows per list on the Connections page.
+PER_PAGE = 25
 
 
 @login_required
@@ -24,7 +29,25 @@ def home(request: HttpRequest) -> HttpResponse:
     first = Membership.objects.filter(user=user).order_by("created_at").first()
     if first is None:
         return render(request, "workspaces/no_workspace.html")
-    return redirect("sources:list", workspace_id=first.workspace_id)
+    return redirect("workspaces:connections", workspace_id=first.workspace_id)
+
+
+@login_required
+@require_GET
+def connections(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+    """Sources and destinations of the workspace: where the dashboard starts."""
+    membership = membership_for(request.user, workspace_id)
+    workspace = membership.workspace
+    destinations = Paginator(workspace.destinations.prefetch_related("sources"), PER_PAGE)
+    sources = Paginator(workspace.sources.prefetch_related("destinations"), PER_PAGE)
+    context = {
+        "membership": membership,
+        "workspace": workspace,
+        "destinations": destinations.get_page(request.GET.get("destinations")),
+        "sources": sources.get_page(request.GET.get("sources")),
+        "salesforce_demo": settings.SALESFORCE_DEMO,
+    }
+    return render(request, "workspaces/connections.html", context)
 
 
 @login_required

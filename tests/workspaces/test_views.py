@@ -99,7 +99,9 @@ def test_it_sends_a_user_home_to_their_first_workspace(team):
     response = team.client_for("member").get("/")
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("sources:list", kwargs={"workspace_id": team.workspace.pk})
+    assert response["Location"] == reverse(
+        "workspaces:connections", kwargs={"workspace_id": team.workspace.pk}
+    )
 
 
 def test_it_gives_a_new_user_a_workspace_of_their_own(db, client):

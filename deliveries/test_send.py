@@ -1,0 +1,63 @@
+"""Send test event: one chosen event through one action, for real, now.
+
+It is an ordinary delivery (marked ``is_test``) sent through the sender's
+own path: an attempt written before the send, ``attempt_chunk`` to render,
+plan and send, ``record_outcomes`` to keep the answer. So Data Out shows it
+like any other, and what the editor reports is what a routed event would get.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import Action
+from deliveries.execution import CallTrace
+from deliveries.models import Attempt, Delivery, Status
+from deliveries.recording import record_outcomes
+from deliveries.sender import attempt_chunk
+from destinations.models import ConnectionState
+from sources.models import Event
+
+
+class CannotSend(Exception):
+    """The action or its destination cannot send now; the message says what to do."""
+
+
+def send_test(action: Action, event: Event) -> Delivery:
+    """Send ``event`` through ``action`` and return its delivery with Salesforce's answer."""
+    destination = action.destination
+    if destination.state != ConnectionState.CONNECTED:
+        raise CannotSend("Connect the destination to Salesforce first.")
+    if not action.operation:
+        raise CannotSend("Choose and save the action's operation first.")
+    delivery, attempt = _start(action, event)
+    trace = CallTrace()
+    started = time.monotonic()
+    outcomes = attempt_chunk(action, destination, [delivery], trace)
+    duration_ms = int((time.monotonic() - started) * 1000)
+    record_outcomes(destination, [delivery], [attempt], outcomes, duration_ms, trace.last_usage)
+    delivery.refresh_from_db()
+    return delivery
+
+
+@transaction.atomic
+def _start(action: Action, event: Event) -> tuple[Delivery, Attempt]:
+    now = timezone.now()
+    delivery = Delivery.objects.create(
+        action=action,
+        destination=action.destination,
+        event=event,
+        status=Status.SENDING,
+        due_at=now,
+        attempts=1,
+        first_attempt_at=now,
+        last_attempt_at=now,
+        operation=action.operation,
+        sobject=action.sobject_name,
+        is_test=True,
+    )
+    attempt = Attempt.objects.create(delivery=delivery, number=1, started_at=now, outcome="sending")
+    return delivery, attempt

@@ -1,0 +1,66 @@
+"""The editor's plain helpers: paths in recent events, the coverage banner, which settings show when."""
+
+import pytest
+
+from actions.coverage import untaken_types
+from actions.event_paths import paths_in
+from actions.forms import shown
+
+
+def test_it_lists_the_leaf_paths_of_events():
+    events = [
+        {"type": "identify", "traits": {"email": "a@x.io", "address": {"city": "Paris"}}},
+        {"type": "track", "properties": {"products": [{"sku": "s1"}], "empty": {}}},
+    ]
+
+    assert paths_in(events) == [
+        "$.properties.empty",
+        "$.properties.products[0].sku",
+        "$.traits.address.city",
+        "$.traits.email",
+        "$.type",
+    ]
+
+
+def test_it_skips_keys_a_path_cannot_name_and_stops_at_the_limit():
+    events = [{"a.b": 1, "ok": 1}, {f"k{n}": n for n in range(50)}]
+
+    assert paths_in(events[:1]) == ["$.ok"]
+    assert len(paths_in(events, limit=10)) == 10
+
+
+@pytest.mark.parametrize(
+    ("triggers", "untaken"),
+    [
+        ([], ["identify", "group"]),
+        (['type = "identify"'], ["group"]),
+        (['type = "identify" or type = "group"'], []),
+        (['type = "track"', "not a trigger", ""], ["identify", "group"]),
+        (["traits.email != null"], ["group"]),
+    ],
+)
+def test_it_names_the_types_no_trigger_takes(triggers, untaken):
+    assert untaken_types(triggers) == untaken
+
+
+@pytest.mark.parametrize(
+    ("setting", "operation", "use_bulk", "expected"),
+    [
+        ("record_matchers", "create", False, False),
+        ("record_matchers", "upsert", False, True),
+        ("record_matchers", "delete", False, True),
+        ("fields", "delete", False, False),
+        ("fields", "", False, True),
+        ("use_bulk", "create", False, False),
+        ("use_bulk", "update", False, True),
+        ("bulk_upsert_external_id", "upsert", True, True),
+        ("bulk_upsert_external_id", "update", True, False),
+        ("bulk_update_record_id", "update", True, True),
+        ("batch_size", "upsert", False, False),
+        ("batch_size", "create", True, False),
+        ("batch_size", "update", True, True),
+        ("name", "delete", False, True),
+    ],
+)
+def test_settings_show_as_the_catalog_says(setting, operation, use_bulk, expected):
+    assert shown(setting, operation, use_bulk) is expected
