@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from deliveries.models import Delivery, Status
 from tests.dashboard.data_out_support import block_emails, data_out_url, delivery_url, lead, sent
@@ -86,6 +87,10 @@ def test_it_says_to_add_an_action_when_there_is_none(team, sf, destination):
     html = team.client_for("owner").get(data_out_url(destination)).content.decode()
 
     assert "has no actions yet" in html
+    actions = reverse(
+        "actions:list", kwargs={"workspace_id": team.workspace.pk, "destination_id": destination.pk}
+    )
+    assert f'<a href="{actions}">Add an action in the Actions tab</a>' in html
 
 
 def test_it_says_nothing_was_sent_yet_when_actions_have_no_deliveries(team, sf, destination):

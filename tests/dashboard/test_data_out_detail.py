@@ -74,3 +74,13 @@ def test_an_unknown_delivery_is_not_found(team, sf, destination):
     url = data_out_url(destination) + "999999/"
 
     assert team.client_for("owner").get(url).status_code == 404
+
+
+def test_it_explains_multiple_matches_and_offers_a_retry(team, sf, destination, source):
+    action = sent(sf, destination, source, lead("u1"))
+    Delivery.objects.filter(action=action).update(status="multiple_matches", status_code=300, record_id="")
+
+    html = team.client_for("owner").get(delivery_url(Delivery.objects.get(action=action))).content.decode()
+
+    assert "Several Salesforce records matched" in html
+    assert "Retry delivery" in html
