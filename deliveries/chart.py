@@ -50,6 +50,10 @@ class Bar:
     label: str  # the hour as "14:00", shown under every sixth bar
 
     @property
+    def center(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+    @property
     def show_label(self) -> bool:
         return self.hour.hour % 6 == 0
 

@@ -56,6 +56,7 @@ def test_the_bars_sit_side_by_side_across_the_width():
 
     xs = [bar.x for bar in drawn.bars]
     assert xs == sorted(xs)
+    assert all(bar.x < bar.center < bar.x + bar.width for bar in drawn.bars)
     assert drawn.bars[-1].x + drawn.bars[-1].width <= chart.WIDTH
 
 
