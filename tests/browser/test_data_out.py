@@ -104,9 +104,8 @@ def test_a_failed_delivery_is_retried_and_delivered_once_the_cause_is_fixed(
     assert Delivery.objects.get(pk=failed.pk).status == Status.PENDING
     deliver(action)
 
-    signed_in.reload()
-    expect(signed_in.get_by_role("heading", name=re.compile(f"Delivery {failed.pk}"))).to_contain_text(
-        "Delivered"
-    )
+    # The page follows the delivery until it settles: no reload needed.
+    heading = signed_in.get_by_role("heading", name=re.compile(f"Delivery {failed.pk}"))
+    expect(heading).to_contain_text("Delivered", timeout=POLL_WAIT_MS)
     expect(signed_in.locator(".attempt")).to_have_count(2)
     screenshot("data-out-delivery-retried")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from deliveries.models import Attempt, Delivery
 from tests.dashboard.data_out_support import block_emails, data_out_url, delivery_url, lead, sent
+from tests.engine.conftest import deliver, make_action, send
 
 
 def test_it_shows_the_event_the_outcome_and_each_call(team, sf, destination, source):
@@ -84,3 +85,17 @@ def test_it_explains_multiple_matches_and_offers_a_retry(team, sf, destination, 
 
     assert "Several Salesforce records matched" in html
     assert "Retry delivery" in html
+
+
+def test_it_follows_an_unsettled_delivery_until_it_settles(team, sf, destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, lead("u1"))
+    delivery = Delivery.objects.get(action=action)
+    client = team.client_for("owner")
+
+    pending = client.get(delivery_url(delivery)).content.decode()
+    deliver(action)
+    settled = client.get(delivery_url(delivery)).content.decode()
+
+    assert 'hx-select="#delivery-page"' in pending and 'hx-trigger="every 5s' in pending
+    assert 'id="delivery-page"' in settled and "hx-trigger" not in settled
