@@ -85,10 +85,10 @@ def data_out(request: HtmxHttpRequest, workspace_id: uuid.UUID, destination_id: 
             return _poll(request, context, destination, all_of_destination, deliveries, after)
         current = listing.page(deliveries, before)
     except FilterError as exc:
-        context.update(_form_context(destination, Filter(params=_raw_params(request)), now), error=str(exc))
+        context.update(_form_context(destination, Filter(params=_raw_params(request))), error=str(exc))
         template = "deliveries/data_out.html#filter-error" if request.htmx else "deliveries/data_out.html"
         return render(request, template, context, status=400)
-    context.update(_form_context(destination, selection, now), page=current)
+    context.update(_form_context(destination, selection), page=current)
     if not current.deliveries:
         context.update(has_actions=destination.actions.exists(), has_deliveries=all_of_destination.exists())
     if request.htmx:
@@ -122,13 +122,12 @@ def _raw_params(request: HttpRequest) -> dict[str, str]:
     return {name: request.GET.get(name, "") for name in PARAMS if request.GET.get(name)}
 
 
-def _form_context(destination: Destination, selection: Filter, now: datetime) -> dict[str, Any]:
+def _form_context(destination: Destination, selection: Filter) -> dict[str, Any]:
     return {
         "filter": selection,
         "statuses": [(s, Status(s).label) for s in STATUSES],
         "actions": Action.objects.filter(destination=destination).order_by("name"),
         "ranges": RANGE_LABELS.items(),
-        "now": now,
     }
 
 
