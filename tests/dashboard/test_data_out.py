@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deliveries.models import Delivery, Status
 from tests.dashboard.data_out_support import block_emails, data_out_url, delivery_url, lead, sent
@@ -180,3 +182,21 @@ def test_a_poll_with_nothing_new_adds_no_rows(team, sf, destination, source):
     )
 
     assert "<tr" not in response.content.decode()
+
+
+def test_it_says_when_sending_is_paused_for_the_api_quota(team, sf, destination):
+    destination.paused_until = timezone.now() + timedelta(minutes=15)
+    destination.save()
+
+    html = team.client_for("owner").get(data_out_url(destination)).content.decode()
+
+    assert "daily API quota is spent: sending is paused until" in html
+
+
+def test_it_says_when_the_destination_is_disabled(team, sf, destination):
+    destination.enabled = False
+    destination.save()
+
+    html = team.client_for("owner").get(data_out_url(destination)).content.decode()
+
+    assert "This destination is disabled: it receives no new events." in html
