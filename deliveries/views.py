@@ -9,7 +9,9 @@ Everything is fetched through ``workspaces.access``, so outsiders get 404.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +22,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
 from actions.models import Action
@@ -36,6 +39,24 @@ class HtmxHttpRequest(HttpRequest):
     """A request as django-htmx's middleware leaves it (for type checking)."""
 
     htmx: HtmxDetails
+
+
+def signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """``login_required`` for pages that poll with htmx.
+
+    A poll after the session ended would otherwise follow the redirect and
+    swap the sign-in page into the table; instead the whole page reloads,
+    which lands on the sign-in page.
+    """
+    required = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.htmx and not request.user.is_authenticated:
+            return HttpResponseClientRefresh()
+        return required(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _base_context(membership: Membership, destination: Destination) -> dict[str, Any]:
@@ -69,7 +90,7 @@ def selection_of(destination: Destination, query: Any, now: datetime) -> Filter:
     return selection
 
 
-@login_required
+@signed_in
 @require_GET
 def data_out(request: HtmxHttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID) -> HttpResponse:
     membership, destination = destination_for(request, workspace_id, destination_id)
@@ -167,7 +188,7 @@ def _csv_name(destination: Destination, now: datetime) -> str:
     return f"data-out-{safe.strip('-') or 'destination'}-{now:%Y-%m-%d}.csv"
 
 
-@login_required
+@signed_in
 @require_GET
 def delivery_detail(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, delivery_id: int

@@ -57,6 +57,16 @@ def test_it_asks_anonymous_visitors_to_sign_in(client, team, sf, destination):
     assert "/accounts/login/" in response["Location"]
 
 
+def test_a_poll_after_the_session_ended_reloads_the_page_instead_of_swapping_in_the_sign_in_page(
+    client, team, sf, destination
+):
+    response = client.get(data_out_url(destination, after=0), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert response["HX-Refresh"] == "true"
+    assert response.content == b""
+
+
 def test_it_marks_the_data_out_tab_as_current(team, sf, destination):
     html = team.client_for("owner").get(data_out_url(destination)).content.decode()
 
