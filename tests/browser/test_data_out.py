@@ -109,3 +109,28 @@ def test_a_failed_delivery_is_retried_and_delivered_once_the_cause_is_fixed(
     expect(heading).to_contain_text("Delivered", timeout=POLL_WAIT_MS)
     expect(signed_in.locator(".attempt")).to_have_count(2)
     screenshot("data-out-delivery-retried")
+
+
+def test_all_failed_deliveries_of_a_filter_are_retried_with_the_keyboard(
+    signed_in: Any, live_server: Any, source: Any, salesforce_emulator: Any
+) -> None:
+    connected, action = _setup()
+    block_emails(salesforce_emulator.org("production"))
+    send(source, lead("eve", f"eve{BLOCKED_DOMAIN}"), lead("mal", f"mal{BLOCKED_DOMAIN}"), lead("ada"))
+    deliver(action)
+    signed_in.goto(live_server.url + data_out_url(connected))
+
+    summary = signed_in.get_by_text("Retry all failed…")
+    summary.focus()
+    signed_in.keyboard.press("Enter")
+    confirm = signed_in.get_by_role("button", name="Retry 2 failed deliveries")
+    expect(confirm).to_be_visible()
+    confirm.focus()
+    signed_in.keyboard.press("Enter")
+
+    expect(signed_in.get_by_role("status")).to_contain_text("2 failed deliveries will be sent again now.")
+    salesforce_emulator.org("production").validation_rules.clear()
+    deliver(action)
+    # The retried rows were pending when the page was drawn; polling settles them.
+    rows = signed_in.locator("#delivery-rows .status-badge.status-delivered")
+    expect(rows).to_have_count(3, timeout=POLL_WAIT_MS)
