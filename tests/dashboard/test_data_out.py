@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliveries.models import Delivery, Status
+from destinations.models import Destination
 from tests.dashboard.data_out_support import block_emails, data_out_url, delivery_url, lead, sent
 from tests.engine.conftest import deliver, make_action, send
+from workspaces.models import Membership
 
 
 @pytest.mark.parametrize("who", ["owner", "member"])
@@ -43,7 +45,7 @@ def test_it_hides_the_tab_from_outsiders(team, sf, destination, source):
 def test_it_hides_a_delivery_from_outsiders_and_from_other_destinations(team, sf, destination, source):
     action = sent(sf, destination, source, lead("u1"))
     delivery = Delivery.objects.get(action=action)
-    other = destination.__class__.objects.create(workspace=team.workspace, name="Other org")
+    other = Destination.objects.create(workspace=team.workspace, name="Other org")
 
     assert team.client_for("outsider").get(delivery_url(delivery)).status_code == 404
     wrong_destination = delivery_url(delivery).replace(str(destination.pk), str(other.pk))
@@ -210,3 +212,21 @@ def test_it_says_when_the_destination_is_disabled(team, sf, destination):
     html = team.client_for("owner").get(data_out_url(destination)).content.decode()
 
     assert "This destination is disabled: it receives no new events." in html
+
+
+def test_an_outsider_cannot_reach_our_delivery_through_their_own_destination(team, sf, destination, source):
+    action = sent(sf, destination, source, lead("u1"))
+    ours = Delivery.objects.get(action=action)
+    Delivery.objects.filter(pk=ours.pk).update(status=Status.FAILED)
+    elsewhere = Membership.objects.get(user=team.outsider).workspace
+    theirs = Destination.objects.create(workspace=elsewhere, name="Their org")
+    client = team.client_for("outsider")
+    kwargs = {"workspace_id": elsewhere.pk, "destination_id": theirs.pk, "delivery_id": ours.pk}
+
+    assert client.get(reverse("deliveries:detail", kwargs=kwargs)).status_code == 404
+    assert client.post(reverse("deliveries:retry", kwargs=kwargs)).status_code == 404
+    assert Delivery.objects.get(pk=ours.pk).status == Status.FAILED
+    listed = client.get(data_out_url(theirs, q="u1")).content.decode()
+    exported = b"".join(client.get(data_out_url(theirs, "export-csv")).streaming_content).decode()
+    assert f"delivery-{ours.pk}" not in listed
+    assert exported.strip().count("\n") == 0  # the header alone

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from deliveries import listing
 from deliveries.models import Delivery, Status
+from destinations.models import Destination
 from tests.dashboard.data_out_support import block_emails, data_out_url, lead, sent
 from tests.engine.conftest import make_action, send
 
@@ -98,7 +99,7 @@ def test_it_refuses_a_bad_filter_value_with_a_clear_message(team, sf, destinatio
 
 
 def test_it_refuses_an_action_of_another_destination(team, sf, destination, source):
-    other = destination.__class__.objects.create(workspace=team.workspace, name="Other org")
+    other = Destination.objects.create(workspace=team.workspace, name="Other org")
     foreign = make_action(other, "lead", "create")
 
     response = _get(team, destination, action=str(foreign.pk))
