@@ -280,6 +280,19 @@ class TestPickersFromTheOrg:
         assert "Description" not in filterable
         assert "long text areas and similar cannot be queried" in page
 
+    def test_bulk_upsert_offers_the_external_id_fields(self, team, destination):
+        page = (
+            team.client_for("owner")
+            .post(
+                _url(destination, "new", kind="custom_object"),
+                _lead_upsert(sobject="Subscription__c", use_bulk="on", _refresh="1"),
+            )
+            .content.decode()
+        )
+
+        external = _datalist(page, "sf-external")
+        assert external and all(name.endswith("__c") for name in external)
+
     def test_custom_object_offers_the_orgs_objects(self, team, destination):
         page = (
             team.client_for("owner")
