@@ -4,6 +4,7 @@ import socket
 
 import pytest
 
+from destinations.salesforce.calls import Call
 from destinations.salesforce.dry_run import NOWHERE, STAND_IN_ID, dry_run_client
 
 
@@ -17,7 +18,7 @@ def no_network(monkeypatch):
 
 
 def test_it_builds_writes_as_the_client_does_and_answers_them(no_network):
-    calls = []
+    calls: list[Call] = []
     with dry_run_client("62.0", calls.append) as client:
         [created] = client.create("Lead", [{"LastName": "Doe"}])
         [updated] = client.update("Lead", [{"Id": "00Q000000000001EAA", "LastName": "Roe"}])
@@ -35,7 +36,7 @@ def test_it_builds_writes_as_the_client_does_and_answers_them(no_network):
 
 
 def test_a_lookup_finds_what_it_was_given(no_network):
-    calls = []
+    calls: list[Call] = []
     found = [{"Id": STAND_IN_ID, "Email": "a@x.io"}]
     with dry_run_client("62.0", calls.append, found) as client:
         rows = client.query("SELECT Id, Email FROM Lead WHERE Email = 'a@x.io'")
