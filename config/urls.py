@@ -13,6 +13,7 @@ urlpatterns = [
     path("w/<uuid:workspace_id>/sources/", include("sources.urls")),
     path("w/<uuid:workspace_id>/destinations/", include("destinations.urls")),
     path("w/<uuid:workspace_id>/destinations/<uuid:destination_id>/actions/", include("actions.urls")),
+    path("w/<uuid:workspace_id>/destinations/<uuid:destination_id>/data-out/", include("deliveries.urls")),
     # The redirect URI registered with Salesforce: {PUBLIC_URL}/oauth/salesforce/callback/
     path("oauth/salesforce/callback/", oauth_callback, name="salesforce-callback"),
 ]

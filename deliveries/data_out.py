@@ -1,12 +1,14 @@
-"""Data Out as data: one plain dict per delivery (for JSON lines and CSV)."""
+"""Data Out as data: the deliveries a filter selects, one plain dict each (for JSON lines and CSV)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from deliveries.filters import Filter
 from deliveries.models import Delivery
 
 CSV_COLUMNS = (
@@ -32,6 +34,29 @@ CSV_COLUMNS = (
     "bulk_job_id",
     "is_test",
 )
+
+
+def filtered(deliveries: QuerySet[Delivery], selection: Filter) -> QuerySet[Delivery]:
+    """The deliveries the filter selects (the page, its CSV and "retry all" share this)."""
+    if selection.status:
+        deliveries = deliveries.filter(status=selection.status)
+    if selection.action_id:
+        deliveries = deliveries.filter(action_id=selection.action_id)
+    if selection.start:
+        deliveries = deliveries.filter(created_at__gte=selection.start)
+    if selection.end:
+        deliveries = deliveries.filter(created_at__lt=selection.end)
+    if selection.bulk_job:
+        deliveries = deliveries.filter(bulk_job_id=selection.bulk_job)
+    if selection.search:
+        term = selection.search
+        deliveries = deliveries.filter(
+            Q(event__user_id=term)
+            | Q(event__email__iexact=term)
+            | Q(event__message_id=term)
+            | Q(record_id=term)
+        )
+    return deliveries
 
 
 def rows(deliveries: QuerySet[Delivery], *, with_attempts: bool = False) -> Iterator[dict[str, Any]]:
@@ -79,3 +104,30 @@ def rows(deliveries: QuerySet[Delivery], *, with_attempts: bool = False) -> Iter
                 for a in delivery.attempt_log.all()
             ]
         yield row
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula; event
+# data is whatever a client sent, so such a cell is kept as text (OWASP's advice).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value made safe to open in a spreadsheet: text that looks like a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Line:
+    """A file-like object whose ``write`` hands back the line instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(data: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The rows as CSV text, header first, one line at a time (for a streaming response)."""
+    writer = csv.DictWriter(_Line(), fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    yield writer.writeheader()
+    for row in data:
+        yield writer.writerow({key: csv_cell(value) for key, value in row.items()})

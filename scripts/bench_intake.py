@@ -218,11 +218,16 @@ def main() -> None:
             )  # fmt: skip
             try:
                 base = f"http://127.0.0.1:{port}"
-                for _ in range(100):
+                # A loaded machine may take seconds for the first page (worker
+                # boot, imports): wait for an answer, not for a fast one.
+                ready_by = time.monotonic() + 60
+                while True:
                     try:
-                        requests.get(f"{base}/accounts/login/", timeout=1)
+                        requests.get(f"{base}/accounts/login/", timeout=10)
                         break
-                    except requests.ConnectionError:
+                    except requests.RequestException:
+                        if time.monotonic() > ready_by:
+                            raise
                         time.sleep(0.1)
                 bodies = batches(args.events, args.batch)
                 memory = PeakMemory(server.pid)
