@@ -2,14 +2,15 @@
 
 Each step starts from the page the previous one left the browser on and
 ends once the page shows the step has worked, so a flow reads like the
-"Getting started" guide and later tests (sending events with a client
-library, watching Data Out) can continue from any step.
+"Getting started" guide and a test can go on from any step.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -18,6 +19,19 @@ def point_the_emulator_back_at(emulator: Any, settings: Any, live_server: Any) -
     callback = f"{live_server.url}/oauth/salesforce/callback/"
     emulator.config.redirect_uris.append(callback)
     settings.PUBLIC_URL = live_server.url
+
+
+@pytest.fixture
+def demo_org(salesforce_emulator: Any, settings: Any, live_server: Any) -> Any:
+    """Salesforce settings pointing at the emulator, which sends the browser back to the live server."""
+    urls = salesforce_emulator.urls
+    settings.SALESFORCE_CLIENT_ID = salesforce_emulator.client_id
+    settings.SALESFORCE_CLIENT_SECRET = salesforce_emulator.client_secret
+    settings.SALESFORCE_LOGIN_URL = urls["production_login"]
+    settings.SALESFORCE_SANDBOX_LOGIN_URL = urls["sandbox_login"]
+    settings.SALESFORCE_EXTRA_INSTANCE_HOSTS = [urlsplit(u).netloc for u in urls.values()]
+    point_the_emulator_back_at(salesforce_emulator, settings, live_server)
+    return salesforce_emulator
 
 
 def open_connections(page: Any, live_server: Any) -> None:
@@ -92,3 +106,8 @@ def send_test_event(page: Any) -> Any:
     answer = page.get_by_role("region", name="Salesforce answered")
     expect(answer).to_be_visible()
     return answer
+
+
+def open_data_out(page: Any) -> None:
+    page.get_by_role("link", name="Data Out", exact=True).click()
+    expect(page.get_by_role("link", name="Data Out", exact=True)).to_have_attribute("aria-current", "page")
