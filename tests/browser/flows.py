@@ -8,7 +8,6 @@ ends once the page shows the step has worked, so a flow reads like the
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -22,14 +21,11 @@ def point_the_emulator_back_at(emulator: Any, settings: Any, live_server: Any) -
 
 
 @pytest.fixture
-def demo_org(salesforce_emulator: Any, settings: Any, live_server: Any) -> Any:
-    """Salesforce settings pointing at the emulator, which sends the browser back to the live server."""
-    urls = salesforce_emulator.urls
-    settings.SALESFORCE_CLIENT_ID = salesforce_emulator.client_id
-    settings.SALESFORCE_CLIENT_SECRET = salesforce_emulator.client_secret
-    settings.SALESFORCE_LOGIN_URL = urls["production_login"]
-    settings.SALESFORCE_SANDBOX_LOGIN_URL = urls["sandbox_login"]
-    settings.SALESFORCE_EXTRA_INSTANCE_HOSTS = [urlsplit(u).netloc for u in urls.values()]
+def demo_org(sf: Any, salesforce_emulator: Any, settings: Any, live_server: Any) -> Any:
+    """The emulator (``sf`` points the Salesforce settings at it), sending browsers back to the live server.
+
+    Test modules make ``sf`` (from tests/engine/conftest.py) and this fixture visible by name.
+    """
     point_the_emulator_back_at(salesforce_emulator, settings, live_server)
     return salesforce_emulator
 

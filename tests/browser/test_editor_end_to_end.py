@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from deliveries.models import Delivery
+from tests.engine import conftest as engine
 from tests.engine.conftest import deliver
 
 from . import flows
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # The emulator's demo org, sending the browser back to the live server.
 demo_org = flows.demo_org
+sf = engine.sf
 
 
 @pytest.fixture

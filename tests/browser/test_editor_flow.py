@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from destinations.models import ConnectionState, Destination
+from tests.engine import conftest as engine
 from tests.engine.conftest import identify, send
 
 from . import flows
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # The emulator's demo org, sending the browser back to the live server.
 demo_org = flows.demo_org
+sf = engine.sf
 
 
 def test_marketer_sets_up_a_lead_upsert_and_previews_it(
