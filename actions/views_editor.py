@@ -129,6 +129,7 @@ def editor_context(
             "upsert": org.choices("createable", "updateable"),
         },
         "filterable": org.choices("filterable"),
+        "external_ids": org.choices("externalId"),
         "unfilterable": org.unfilterable(),
         "has_events": bool(payloads),
         "events": recent_events.events_page(destination, 1),

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 from enum import StrEnum
@@ -192,3 +194,19 @@ def attempt_chunk(
         run = ChunkRun(client, trace, planner_spec(spec, info), info, spec.required_fallback)
         outcomes.update(run.run(items))
     return outcomes
+
+
+@contextmanager
+def exclusive(action_id: str) -> Iterator[bool]:
+    """Hold the action's sender lease for a send made outside the sender.
+
+    Yields whether the lease was taken; when it was not, another sender is
+    working on the action and the caller must not send (two senders could
+    create the same record twice).
+    """
+    token = _acquire(action_id)
+    try:
+        yield token is not None
+    finally:
+        if token is not None:
+            _release(action_id, token)

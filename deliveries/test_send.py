@@ -4,6 +4,8 @@ It is an ordinary delivery (marked ``is_test``) sent through the sender's
 own path: an attempt written before the send, ``attempt_chunk`` to render,
 plan and send, ``record_outcomes`` to keep the answer. So Data Out shows it
 like any other, and what the editor reports is what a routed event would get.
+It holds the action's sender lease while it sends, so it never races the
+sender to create the same record.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action
+from deliveries.doorbell import ring
 from deliveries.execution import CallTrace
 from deliveries.models import Attempt, Delivery, Status
 from deliveries.recording import record_outcomes
-from deliveries.sender import attempt_chunk
+from deliveries.sender import attempt_chunk, exclusive, has_due
 from destinations.models import ConnectionState
 from sources.models import Event
 
@@ -33,12 +36,18 @@ def send_test(action: Action, event: Event) -> Delivery:
         raise CannotSend("Connect the destination to Salesforce first.")
     if not action.operation:
         raise CannotSend("Choose and save the action's operation first.")
-    delivery, attempt = _start(action, event)
-    trace = CallTrace()
-    started = time.monotonic()
-    outcomes = attempt_chunk(action, destination, [delivery], trace)
-    duration_ms = int((time.monotonic() - started) * 1000)
-    record_outcomes(destination, [delivery], [attempt], outcomes, duration_ms, trace.last_usage)
+    with exclusive(str(action.pk)) as held:
+        if not held:
+            raise CannotSend("This action is sending other events right now; try again in a few seconds.")
+        delivery, attempt = _start(action, event)
+        trace = CallTrace()
+        started = time.monotonic()
+        outcomes = attempt_chunk(action, destination, [delivery], trace)
+        duration_ms = int((time.monotonic() - started) * 1000)
+        record_outcomes(destination, [delivery], [attempt], outcomes, duration_ms, trace.last_usage)
+    # A sender woken while we held the lease gave up at once: wake it again.
+    if has_due(str(action.pk)):
+        ring([str(action.pk)])
     delivery.refresh_from_db()
     return delivery
 

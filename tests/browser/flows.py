@@ -2,14 +2,14 @@
 
 Each step starts from the page the previous one left the browser on and
 ends once the page shows the step has worked, so a flow reads like the
-"Getting started" guide and later tests (sending events with a client
-library, watching Data Out) can continue from any step.
+"Getting started" guide and a test can go on from any step.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -18,6 +18,16 @@ def point_the_emulator_back_at(emulator: Any, settings: Any, live_server: Any) -
     callback = f"{live_server.url}/oauth/salesforce/callback/"
     emulator.config.redirect_uris.append(callback)
     settings.PUBLIC_URL = live_server.url
+
+
+@pytest.fixture
+def demo_org(sf: Any, salesforce_emulator: Any, settings: Any, live_server: Any) -> Any:
+    """The emulator (``sf`` points the Salesforce settings at it), sending browsers back to the live server.
+
+    Test modules make ``sf`` (from tests/engine/conftest.py) and this fixture visible by name.
+    """
+    point_the_emulator_back_at(salesforce_emulator, settings, live_server)
+    return salesforce_emulator
 
 
 def open_connections(page: Any, live_server: Any) -> None:
@@ -92,3 +102,8 @@ def send_test_event(page: Any) -> Any:
     answer = page.get_by_role("region", name="Salesforce answered")
     expect(answer).to_be_visible()
     return answer
+
+
+def open_data_out(page: Any) -> None:
+    page.get_by_role("link", name="Data Out", exact=True).click()
+    expect(page.get_by_role("link", name="Data Out", exact=True)).to_have_attribute("aria-current", "page")

@@ -10,26 +10,16 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from destinations.models import ConnectionState, Destination
+from tests.engine import conftest as engine
 from tests.engine.conftest import identify, send
 
 from . import flows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def demo_org(salesforce_emulator: Any, settings: Any, live_server: Any) -> Any:
-    """Salesforce settings pointing at the emulator, which sends the browser back to the live server."""
-    from urllib.parse import urlsplit
-
-    urls = salesforce_emulator.urls
-    settings.SALESFORCE_CLIENT_ID = salesforce_emulator.client_id
-    settings.SALESFORCE_CLIENT_SECRET = salesforce_emulator.client_secret
-    settings.SALESFORCE_LOGIN_URL = urls["production_login"]
-    settings.SALESFORCE_SANDBOX_LOGIN_URL = urls["sandbox_login"]
-    settings.SALESFORCE_EXTRA_INSTANCE_HOSTS = [urlsplit(u).netloc for u in urls.values()]
-    flows.point_the_emulator_back_at(salesforce_emulator, settings, live_server)
-    return salesforce_emulator
+# The emulator's demo org, sending the browser back to the live server.
+demo_org = flows.demo_org
+sf = engine.sf
 
 
 def test_marketer_sets_up_a_lead_upsert_and_previews_it(

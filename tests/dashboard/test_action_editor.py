@@ -280,6 +280,19 @@ class TestPickersFromTheOrg:
         assert "Description" not in filterable
         assert "long text areas and similar cannot be queried" in page
 
+    def test_bulk_upsert_offers_the_external_id_fields(self, team, destination):
+        page = (
+            team.client_for("owner")
+            .post(
+                _url(destination, "new", kind="custom_object"),
+                _lead_upsert(sobject="Subscription__c", use_bulk="on", _refresh="1"),
+            )
+            .content.decode()
+        )
+
+        external = _datalist(page, "sf-external")
+        assert external and all(name.endswith("__c") for name in external)
+
     def test_custom_object_offers_the_orgs_objects(self, team, destination):
         page = (
             team.client_for("owner")
@@ -324,3 +337,23 @@ class TestOrgChecksOnSave:
         assert response.status_code == 400
         assert re.search(r'id="errors-sobject">\s*<li>The org has no object named', page)
         assert not Action.objects.exists()
+
+
+def test_it_requires_csrf_to_save_changes(team, offline):
+    action = Action.objects.create(destination=offline, kind="lead", name="Leads", operation="create")
+
+    response = team.client_for("member", enforce_csrf=True).post(
+        _url(offline, "edit", action_id=action.pk), _lead_upsert(name="Forged")
+    )
+
+    assert response.status_code == 403
+    assert Action.objects.get().name == "Leads"
+
+
+@pytest.mark.parametrize("who", ["owner", "member"])
+def test_it_opens_a_saved_action_for_members(team, offline, who):
+    action = Action.objects.create(destination=offline, kind="account", name="Accounts", operation="create")
+
+    page = team.client_for(who).get(_url(offline, "edit", action_id=action.pk)).content.decode()
+
+    assert "Accounts" in page and "Save action" in page

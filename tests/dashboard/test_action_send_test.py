@@ -1,5 +1,7 @@
 """Send test event: a confirmation first, then a real send through the sender, and Salesforce's answer."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -92,6 +94,26 @@ def test_it_refuses_when_the_destination_is_not_connected(team, destination, lea
     assert "Connect the destination" in response.content.decode()
     assert ">Reconnect</button>" in response.content.decode()
     assert not Delivery.objects.exists()
+
+
+def test_it_waits_for_a_sender_working_on_the_action(team, destination, lead, ada, sf):
+    # Two senders at once could both create the record: the test send takes the same lease.
+    Action.objects.filter(pk=lead.pk).update(sender_lease_until=timezone.now() + timedelta(minutes=1))
+    sf.reset_calls()
+
+    response = team.client_for("owner").post(_url(destination, lead), {"event_id": ada.pk})
+
+    assert response.status_code == 409
+    assert "sending other events right now" in response.content.decode()
+    assert not Delivery.objects.exists()
+    assert sf.data_requests() == []
+
+
+def test_it_gives_the_lease_back_after_sending(team, destination, lead, ada, sf):
+    team.client_for("owner").post(_url(destination, lead), {"event_id": ada.pk})
+
+    lead.refresh_from_db()
+    assert lead.sender_lease_until is None and lead.sender_lease_token == ""
 
 
 def test_it_refuses_an_event_of_another_source(team, destination, lead, sf):
