@@ -50,6 +50,10 @@ class Bar:
     label: str  # the hour as "14:00", shown under every sixth bar
 
     @property
+    def end(self) -> datetime:
+        return self.hour + timedelta(hours=1)
+
+    @property
     def center(self) -> float:
         return round(self.x + self.width / 2, 2)
 

@@ -140,6 +140,23 @@ def test_it_draws_the_last_24_hours_as_an_accessible_svg_chart(team, sf, destina
     assert 'class="seg-delivered"' in html and 'class="seg-failed"' in html
 
 
+def test_a_bar_of_the_chart_links_to_the_deliveries_of_its_hour(team, sf, destination, source):
+    action = sent(sf, destination, source, lead("u1"))
+    delivery = Delivery.objects.get(action=action)
+    hour = delivery.created_at.replace(minute=0, second=0, microsecond=0)
+    client = team.client_for("owner")
+
+    html = client.get(data_out_url(destination)).content.decode()
+
+    link = re.search(
+        r'<a href="\?(range=custom&amp;from=[^"]+)" aria-label="[^"]*1 delivery; show them"', html
+    )
+    assert link is not None
+    query = link.group(1).replace("&amp;", "&")
+    assert query == f"range=custom&from={hour:%Y-%m-%dT%H:%M}&to={hour + timedelta(hours=1):%Y-%m-%dT%H:%M}"
+    assert f"delivery-{delivery.pk}" in client.get(f"{data_out_url(destination)}?{query}").content.decode()
+
+
 def test_an_htmx_request_gets_only_the_rows(team, sf, destination, source):
     action = sent(sf, destination, source, lead("u1"))
     delivery = Delivery.objects.get(action=action)
