@@ -24,8 +24,8 @@ SERIES = (
     ("retrying", "Retrying"),
     ("multiple_matches", "Multiple matches"),
 )
-WIDTH = 720
-HEIGHT = 140
+WIDTH = 960
+HEIGHT = 130
 # Room under the bars for the hour labels.
 AXIS = 18
 BAR_GAP = 4
