@@ -48,6 +48,8 @@ def filtered(deliveries: QuerySet[Delivery], selection: Filter) -> QuerySet[Deli
         deliveries = deliveries.filter(created_at__lt=selection.end)
     if selection.bulk_job:
         deliveries = deliveries.filter(bulk_job_id=selection.bulk_job)
+    if selection.error:
+        deliveries = deliveries.filter(error_code=selection.error)
     if selection.search:
         term = selection.search
         deliveries = deliveries.filter(

@@ -31,7 +31,9 @@ _SALESFORCE_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
 MAX_SEARCH = 255
 # The parameters a filter is made of; anything else in the query string
 # (a page cursor, the polling cursor) is not part of the filter.
-PARAMS = ("status", "action", "range", "from", "to", "q", "bulk_job")
+PARAMS = ("status", "action", "range", "from", "to", "q", "bulk_job", "error")
+# Salesforce error codes, and our own, are upper-case words joined by underscores.
+_ERROR_CODE = re.compile(r"[A-Za-z0-9_]{1,100}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Filter:
     end: datetime | None = None  # exclusive, UTC
     search: str = ""
     bulk_job: str = ""
+    error: str = ""  # a Salesforce errorCode
     # The parameters as given, for links and for refilling the form.
     params: dict[str, str] = field(default_factory=dict)
 
@@ -78,6 +81,9 @@ def parse(query: Mapping[str, str], now: datetime) -> Filter:
     bulk_job = params.get("bulk_job", "")
     if bulk_job and not _SALESFORCE_ID.fullmatch(bulk_job):
         raise FilterError(f"{bulk_job!r} is not a Bulk job id: 15 or 18 letters and digits.")
+    error = params.get("error", "")
+    if error and not _ERROR_CODE.fullmatch(error):
+        raise FilterError(f"{error!r} is not an error code such as REQUIRED_FIELD_MISSING.")
     range_, start, end = _time_range(params, now)
     return Filter(
         status=status,
@@ -87,6 +93,7 @@ def parse(query: Mapping[str, str], now: datetime) -> Filter:
         end=end,
         search=search,
         bulk_job=bulk_job,
+        error=error,
         params=params,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
 from actions.models import Action
-from deliveries import chart, listing, retrying, transcript
+from deliveries import chart, error_groups, listing, retrying, transcript
 from deliveries.data_out import csv_lines, filtered, rows
 from deliveries.filters import PARAMS, RANGE_LABELS, STATUSES, Filter, FilterError, parse
 from deliveries.models import Delivery, Status
@@ -163,6 +163,7 @@ def _page_extras(
     retryable = selection.status in ("", Status.FAILED)
     return {
         "chart": chart.build(chart.hourly_counts(all_of_destination, now), now),
+        "error_groups": error_groups.top_errors(all_of_destination, now - timedelta(hours=chart.HOURS)),
         "failed_count": deliveries.filter(status=Status.FAILED).count() if retryable else 0,
         "held_count": all_of_destination.filter(status=Status.HELD).count(),
     }

@@ -247,3 +247,21 @@ def test_an_outsider_cannot_reach_our_delivery_through_their_own_destination(tea
     exported = b"".join(client.get(data_out_url(theirs, "export-csv")).streaming_content).decode()
     assert f"delivery-{ours.pk}" not in listed
     assert exported.strip().count("\n") == 0  # the header alone
+
+
+def test_it_groups_recent_failures_by_error_and_links_each_group(team, sf, destination, source):
+    block_emails(sf.org)
+    action = sent(sf, destination, source, lead("u1", "u1@blocked.example"), lead("u2", "u2@blocked.example"))
+    client = team.client_for("owner")
+
+    html = client.get(data_out_url(destination)).content.decode()
+    listed = client.get(data_out_url(destination, status="failed", error="FIELD_CUSTOM_VALIDATION_EXCEPTION"))
+
+    assert "Why deliveries failed" in html
+    assert (
+        '<a href="?status=failed&amp;range=24h&amp;error=FIELD_CUSTOM_VALIDATION_EXCEPTION">'
+        '<strong>FIELD_CUSTOM_VALIDATION_EXCEPTION</strong></a> <span class="count">&times; 2</span>'
+    ) in html
+    shown = set(re.findall(r'<tr id="delivery-(\d+)"', listed.content.decode()))
+    assert shown == {str(pk) for pk in Delivery.objects.filter(action=action).values_list("pk", flat=True)}
+    assert "that failed with <code>FIELD_CUSTOM_VALIDATION_EXCEPTION</code>" in listed.content.decode()

@@ -88,11 +88,16 @@ def test_a_named_range_wins_over_leftover_custom_times():
         ({"from": "2026-11-29T10:00", "to": "2026-11-29T09:00"}, "must be after"),
         ({"bulk_job": "750; DROP"}, "is not a Bulk job id"),
         ({"q": "x" * 256}, "too long"),
+        ({"error": "NOT A CODE"}, "is not an error code"),
     ],
 )
 def test_it_refuses_a_bad_value_with_a_message_that_says_why(query, message):
     with pytest.raises(FilterError, match=message):
         parse(query, NOW)
+
+
+def test_it_reads_an_error_code():
+    assert parse({"error": "REQUIRED_FIELD_MISSING"}, NOW).error == "REQUIRED_FIELD_MISSING"
 
 
 def test_its_query_string_keeps_the_filter_and_adds_extras():
