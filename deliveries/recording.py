@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from actions.models import Action
 from deliveries.models import Attempt, Delivery, Status
 from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
@@ -38,6 +39,26 @@ _DELIVERY_FIELDS = [
     "api_calls",
     "updated_at",
 ]
+
+
+@transaction.atomic
+def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
+    """Mark the deliveries as sending and write their attempt rows, before anything is sent."""
+    now = timezone.now()
+    for delivery in due:
+        delivery.status = Status.SENDING
+        delivery.attempts += 1
+        delivery.first_attempt_at = delivery.first_attempt_at or now
+        delivery.last_attempt_at = now
+        delivery.operation = action.operation
+        delivery.sobject = action.sobject_name
+    Delivery.objects.bulk_update(
+        due,
+        ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
+    )
+    return Attempt.objects.bulk_create(
+        Attempt(delivery=d, number=d.attempts, started_at=now, outcome="sending") for d in due
+    )
 
 
 @transaction.atomic

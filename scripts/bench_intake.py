@@ -222,7 +222,7 @@ def main() -> None:
                     try:
                         requests.get(f"{base}/accounts/login/", timeout=1)
                         break
-                    except requests.ConnectionError:
+                    except (requests.ConnectionError, requests.Timeout):
                         time.sleep(0.1)
                 bodies = batches(args.events, args.batch)
                 memory = PeakMemory(server.pid)

@@ -21,7 +21,7 @@ import io
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from destinations.salesforce.errors import ErrorKind, SalesforceError
+from destinations.salesforce.errors import ErrorKind, SalesforceError, classify_record_error
 from destinations.salesforce.soql import object_name
 from destinations.salesforce.transport import Transport
 
@@ -90,6 +90,22 @@ class BulkIngest:
         if not job_id.isalnum():
             raise ValueError(f"not a job id: {job_id!r}")
         return f"{self._jobs}/{job_id}"
+
+
+def row_error(written: str) -> SalesforceError:
+    """A failed row's ``sf__Error`` (``CODE:message:fields --``) as a classified error.
+
+    ``REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --``
+    gives the code, the message (which may itself hold colons) and the
+    comma-separated fields; the trailing ``--`` is Salesforce's end mark.
+    """
+    body = written.strip()
+    if body.endswith("--"):
+        body = body[:-2].rstrip()
+    code, _, rest = body.partition(":")
+    message, _, fields = rest.rpartition(":") if rest.count(":") else (rest, "", "")
+    named = [name.strip() for name in fields.split(",") if name.strip()]
+    return classify_record_error([{"statusCode": code.strip(), "message": message.strip(), "fields": named}])
 
 
 def _job_info(body: Any) -> JobInfo:

@@ -42,17 +42,21 @@ def header(records: Sequence[Mapping[str, Any]]) -> list[str]:
     return list(names)
 
 
+def written(value: Any, *, clear_on_null: bool) -> str:
+    """One value as the text of its cell, before quoting (what result files echo back)."""
+    if value is None:
+        return NULL if clear_on_null else ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return text(value)
+
+
 def cell(value: Any, *, clear_on_null: bool) -> str:
     """One value as Salesforce reads it in a Bulk CSV, quoted when it has to be."""
-    if value is None:
-        written = NULL if clear_on_null else ""
-    elif isinstance(value, dict | list):
-        written = json.dumps(value, ensure_ascii=False)
-    else:
-        written = text(value)
-    if any(mark in written for mark in _NEEDS_QUOTES):
-        return '"' + written.replace('"', '""') + '"'
-    return written
+    written_text = written(value, clear_on_null=clear_on_null)
+    if any(mark in written_text for mark in _NEEDS_QUOTES):
+        return '"' + written_text.replace('"', '""') + '"'
+    return written_text
 
 
 def build(records: Sequence[Mapping[str, Any]], *, clear_on_null: bool) -> str:

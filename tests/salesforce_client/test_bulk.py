@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from destinations.salesforce.bulk import JobInfo
+from destinations.salesforce.bulk import JobInfo, row_error
 from destinations.salesforce.errors import ErrorKind, SalesforceError
 
 from .conftest import api_requests
@@ -102,3 +102,32 @@ def test_it_raises_a_classified_error_for_an_unknown_job(client):
 
     assert raised.value.kind is ErrorKind.PERMANENT
     assert raised.value.status == 404
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "message", "fields"),
+    [
+        (
+            "REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --",
+            "REQUIRED_FIELD_MISSING",
+            "Required fields are missing: [Name]",
+            ["Name"],
+        ),
+        ("INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--", "INVALID_CROSS_REFERENCE_KEY",
+         "invalid cross reference id", []),
+        ("MISSING_ARGUMENT:Id not specified in an update call:--", "MISSING_ARGUMENT",
+         "Id not specified in an update call", []),
+        ("FIELD_X:a: b: c:F1,F2 --", "FIELD_X", "a: b: c", ["F1", "F2"]),
+    ],
+)  # fmt: skip
+def test_it_reads_a_failed_rows_error(written, code, message, fields):
+    error = row_error(written)
+
+    assert (error.error_code, error.message, error.fields) == (code, message, fields)
+    assert error.kind is ErrorKind.PERMANENT
+
+
+def test_it_takes_a_row_locked_by_another_write_as_transient():
+    assert row_error("UNABLE_TO_LOCK_ROW:unable to obtain exclusive access to this record:--").kind is (
+        ErrorKind.TRANSIENT
+    )
