@@ -122,16 +122,17 @@ def drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
-def batches(events: int, size: int) -> list[bytes]:
+def batches(events: int, size: int, prefix: str = "") -> list[bytes]:
+    """Identify events ``{prefix}user-{n}`` (each with its own email), as request bodies."""
     run = uuid.uuid4().hex[:8]
     bodies = []
     for start in range(0, events, size):
         batch = [
             {
                 "type": "identify",
-                "userId": f"user-{n}",
+                "userId": f"{prefix}user-{n}",
                 "messageId": f"{run}-{n}",
-                "traits": {"email": f"user-{n}@example.com", "first_name": "Ada", "last_name": f"Lovelace {n}",
+                "traits": {"email": f"{prefix}user-{n}@example.com", "first_name": "Ada", "last_name": f"Lovelace {n}",
                            "company": "Analytical Engines", "address": {"city": "London", "country": "UK"}},
                 "context": {"library": {"name": "analytics-python", "version": "1.1.0"}},
             }
