@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,7 @@ from bench_intake import ROOT, PeakMemory, batches, free_port, send_all
 
 MODES = ("rest-create", "rest-upsert-email", "rest-upsert-external", "bulk-upsert")
 # Settings of the product under test (the environment of its web and queue processes).
-PRODUCT_SETTINGS = {"DELIVERY_REST_LINGER_SECONDS": "2", "DELIVERY_BULK_MAX_WAIT_SECONDS": "10"}
+PRODUCT_SETTINGS = {"DELIVERY_BULK_MAX_WAIT_SECONDS": "10"}
 
 
 @dataclass
@@ -354,6 +355,8 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown modes: {', '.join(sorted(unknown))}; choose from {', '.join(MODES)}")
 
+    # A termination signal unwinds like Ctrl-C, so that the children are stopped too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory() as var_dir:
         emulator = Emulator(product_env(var_dir, None), args.latency_ms / 1000)
         children: list[subprocess.Popen[Any]] = []

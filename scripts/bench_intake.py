@@ -142,6 +142,17 @@ def batches(events: int, size: int, prefix: str = "") -> list[bytes]:
     return bodies
 
 
+def post(session: requests.Session, url: str, body: bytes, tries: int = 20) -> requests.Response:
+    """One batch, sent again after a 503 (a busy database) as the client libraries do."""
+    for attempt in range(tries):
+        answer = session.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
+        if answer.status_code != 503 or attempt == tries - 1:
+            break
+        time.sleep(0.5)
+    answer.raise_for_status()
+    return answer
+
+
 def send_all(url: str, key: str, bodies: list[bytes], clients: int) -> tuple[float, int]:
     queue = list(reversed(bodies))
     lock = threading.Lock()
@@ -156,8 +167,7 @@ def send_all(url: str, key: str, bodies: list[bytes], clients: int) -> tuple[flo
                 if not queue:
                     return
                 body = queue.pop()
-            answer = session.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
-            answer.raise_for_status()
+            answer = post(session, url, body)
             with lock:
                 accepted += answer.json()["accepted"]
 

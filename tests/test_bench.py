@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_it_runs_every_mode_and_the_reference_on_a_few_events():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     # A few events never fill a batch: send them at once rather than wait for a follow-up.
-    env |= {"DELIVERY_BULK_MAX_WAIT_SECONDS": "0", "DELIVERY_REST_LINGER_SECONDS": "0"}
+    env |= {"DELIVERY_BULK_MAX_WAIT_SECONDS": "0"}
 
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench.py"), "--events", "200", "--latency-ms", "1",
