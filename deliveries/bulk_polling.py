@@ -84,7 +84,7 @@ def poll_due(action_id: str | None = None) -> int:
         jobs = jobs.filter(action_id=action_id)
     due = list(jobs.values_list("pk", flat=True)[:100])
     if due:
-        transaction.on_commit(lambda: [async_task(POLL_TASK, str(pk)) for pk in due])
+        transaction.on_commit(lambda: [async_task(POLL_TASK, str(pk)) for pk in due], robust=True)
     return len(due)
 
 

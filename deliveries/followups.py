@@ -17,7 +17,8 @@ from django_q.models import Schedule
 
 def follow_up(func: str, subject: str, at: datetime) -> None:
     """Run ``func(subject)`` at ``at`` (or soon after), once the current transaction commits."""
-    transaction.on_commit(lambda: _schedule(func, subject, at))
+    # Robust: a lost follow-up is made up for by the sweep.
+    transaction.on_commit(lambda: _schedule(func, subject, at), robust=True)
 
 
 def _schedule(func: str, subject: str, at: datetime) -> None:

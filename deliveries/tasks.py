@@ -7,7 +7,7 @@ from django.utils import timezone
 from deliveries import bulk_polling, sender
 from deliveries.doorbell import ring
 from deliveries.models import DUE_STATUSES, Delivery
-from deliveries.pruning import prune_old_events
+from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
 
 
 def send_action(action_id: str) -> None:
@@ -34,4 +34,4 @@ def sweep() -> int:
 
 
 def prune() -> int:
-    return prune_old_events()
+    return prune_old_events() + prune_old_bulk_jobs()

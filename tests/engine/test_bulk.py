@@ -14,6 +14,7 @@ from django_q.models import Schedule
 from deliveries import bulk_polling, sender
 from deliveries.data_out import rows_of_bulk_job
 from deliveries.models import Attempt, BulkJob, BulkPhase, Delivery, Status
+from deliveries.pruning import prune_old_bulk_jobs
 from salesforce_emulator.bulk import all_rows
 from salesforce_emulator.bulk_csv import CsvJobError
 from tests.engine.bulk_helpers import (
@@ -406,3 +407,16 @@ def _run(*args):
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue().splitlines()
+
+
+def test_it_prunes_finished_job_records_after_the_retention_period(sf, destination, source):
+    action = bulk_upsert(destination, batch_size=1)
+    send(source, identify("a", last_name="A"))
+    [delivery] = deliver_bulk(sf, action)
+    BulkJob.objects.update(finished_at=timezone.now() - timedelta(days=31))
+
+    assert prune_old_bulk_jobs(days=30) == 1
+
+    delivery.refresh_from_db()
+    assert BulkJob.objects.count() == 0
+    assert delivery.bulk_job_id and delivery.bulk_send is None
