@@ -38,7 +38,7 @@ import requests
 from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_intake import ROOT, PeakMemory, batches, free_port, send_all
+from bench_intake import ROOT, PeakMemory, batches, drop_postgres, free_port, scratch_database, send_all
 
 MODES = ("rest-create", "rest-upsert-email", "rest-upsert-external", "bulk-upsert")
 # Settings of the product under test (the environment of its web and queue processes).
@@ -96,11 +96,11 @@ class Emulator:
         self.process.wait(timeout=30)
 
 
-def product_env(var_dir: str, emulator_urls: dict[str, str] | None) -> dict[str, str]:
+def product_env(base: dict[str, str], var_dir: str, emulator_urls: dict[str, str] | None) -> dict[str, str]:
     # The product's settings default to the benchmark's; the environment may override them.
     env = (
         PRODUCT_SETTINGS
-        | dict(os.environ)
+        | base
         | {
             "VAR_DIR": var_dir,
             "SECRET_KEY": "bench-only",
@@ -108,7 +108,6 @@ def product_env(var_dir: str, emulator_urls: dict[str, str] | None) -> dict[str,
             "LOG_LEVEL": "WARNING",
         }
     )
-    env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
     if emulator_urls:
@@ -357,11 +356,13 @@ def main() -> None:
 
     # A termination signal unwinds like Ctrl-C, so that the children are stopped too.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # A fresh SQLite file, or a scratch PostgreSQL database beside DATABASE_URL's.
+    database_env, label, postgres_url = scratch_database(dict(os.environ))
     with tempfile.TemporaryDirectory() as var_dir:
-        emulator = Emulator(product_env(var_dir, None), args.latency_ms / 1000)
+        emulator = Emulator(product_env(database_env, var_dir, None), args.latency_ms / 1000)
         children: list[subprocess.Popen[Any]] = []
         try:
-            env = product_env(var_dir, emulator.urls)
+            env = product_env(database_env, var_dir, emulator.urls)
             os.environ.update(env)
             os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
             sys.path.insert(0, str(ROOT))
@@ -400,9 +401,11 @@ def main() -> None:
                 except subprocess.TimeoutExpired:
                     child.kill()
             emulator.stop()
+            if postgres_url:
+                drop_postgres(postgres_url)
     print()
     print(
-        f"{args.events:,} events per mode, {args.latency_ms:g} ms per Salesforce call, "
+        f"{label}, {args.events:,} events per mode, {args.latency_ms:g} ms per Salesforce call, "
         f"reference on {args.reference_events} events per mode:"
     )
     print(table(ours, reference))
