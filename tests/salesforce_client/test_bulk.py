@@ -34,9 +34,7 @@ def test_it_runs_an_upsert_job_and_reads_each_rows_result(client, org):
     assert org.record("Contact", success["sf__Id"])["LastName"] == "Doe"
     [failure] = client.bulk.results(job.id, "failedResults")
     assert failure["External_Id__c"] == "c-2"
-    assert failure["sf__Error"].startswith("INVALID_EMAIL_ADDRESS:") or failure["sf__Error"].startswith(
-        "REQUIRED_FIELD_MISSING:"
-    )
+    assert failure["sf__Error"] == "INVALID_EMAIL_ADDRESS:Email: invalid email address: not an email:Email --"
 
 
 def test_it_sends_the_job_spec_salesforce_expects(client, calls):
