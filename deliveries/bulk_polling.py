@@ -74,7 +74,7 @@ def poll(job_pk: int) -> None:
         _after_failed_poll(job, trace, error)
         return
     note_calls(job, trace, ["state"])
-    finish(job, files, _unprocessed_outcome(job, info))
+    finish(job, files, _unprocessed_outcome(job, info), trace.last_usage)
 
 
 def poll_due(action_id: str | None = None) -> int:
@@ -127,8 +127,16 @@ def note_calls(job: BulkJob, trace: CallTrace, fields: list[str]) -> None:
     job.save(update_fields=[*fields, "api_calls", "calls", "updated_at"])
 
 
-def finish(job: BulkJob, files: dict[str, list[dict[str, str]]], unprocessed: Outcome) -> None:
-    """Each delivery of the job gets the outcome of its row's result (``unprocessed`` when it has none)."""
+def finish(
+    job: BulkJob,
+    files: dict[str, list[dict[str, str]]],
+    unprocessed: Outcome,
+    api_usage: tuple[int, int] | None = None,
+) -> None:
+    """Each delivery of the job gets the outcome of its row's result (``unprocessed`` when it has none).
+
+    ``api_usage`` is the org's (used, max) as the last call reported it.
+    """
     found = bulk_results.match(job.key_field, [row["cells"] for row in job.rows], files)
     carried = sum(len(row["deliveries"]) for row in job.rows)
     share = job.api_calls / carried if carried else 0.0
@@ -187,7 +195,7 @@ def _give_up(client: SalesforceClient, job: BulkJob, trace: CallTrace) -> None:
     abort_quietly(client, job.job_id)
     note_calls(job, trace, ["state"])
     message = f"Bulk job {job.job_id} did not finish within {JOB_DEADLINE}; the record is sent again."
-    finish(job, {}, Outcome(Result.RETRY, message=message))
+    finish(job, {}, Outcome(Result.RETRY, message=message), trace.last_usage)
 
 
 def _after_failed_poll(job: BulkJob, trace: CallTrace, error: SalesforceError) -> None:
@@ -198,7 +206,7 @@ def _after_failed_poll(job: BulkJob, trace: CallTrace, error: SalesforceError) -
         retry = outcome_of_error(error)
         retry.result = Result.RETRY
         retry.message = f"The results of Bulk job {job.job_id} could not be read: {error.message}"
-        finish(job, {}, retry)
+        finish(job, {}, retry, trace.last_usage)
         return
     _poll_again(job, trace)
 

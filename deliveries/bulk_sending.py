@@ -176,7 +176,7 @@ def _start_job(job: BulkJob, data: str) -> None:
                 raise
     except SalesforceError as error:
         bulk_polling.note_calls(job, trace, [])
-        bulk_polling.finish(job, {}, outcome_of_error(error))
+        bulk_polling.finish(job, {}, outcome_of_error(error), trace.last_usage)
         return
     job.state, job.phase = closed.state, BulkPhase.PROCESSING
     job.next_poll_at = timezone.now() + bulk_polling.poll_delay(0)
