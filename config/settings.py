@@ -216,6 +216,12 @@ SALESFORCE_DESCRIBE_MAX_AGE = env_int("SALESFORCE_DESCRIBE_MAX_AGE", 3600, minim
 # Deliveries.
 DELIVERY_RETRY_HOURS = env_int("DELIVERY_RETRY_HOURS", 4, minimum=0, maximum=24 * 7)
 DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10_000)
+# A Bulk action's due deliveries are sent as one job when its batch size is
+# reached, or when the oldest has waited this long (so a quiet source is not
+# held back).
+DELIVERY_BULK_MAX_WAIT_SECONDS = env_int("DELIVERY_BULK_MAX_WAIT_SECONDS", 10, minimum=0, maximum=3600)
+# Largest Bulk upload, in bytes of CSV; a larger batch is split into several jobs.
+DELIVERY_BULK_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
 
 AUTH_PASSWORD_VALIDATORS = [

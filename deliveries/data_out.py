@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from deliveries.filters import Filter
 from deliveries.models import Delivery
+from destinations.models import Destination
 
 CSV_COLUMNS = (
     "id",
@@ -59,6 +60,17 @@ def filtered(deliveries: QuerySet[Delivery], selection: Filter) -> QuerySet[Deli
             | Q(record_id=term)
         )
     return deliveries
+
+
+def rows_of_bulk_job(
+    destination: Destination, job_id: str, *, with_attempts: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The Data Out rows of one Bulk API job, each with its own record's result.
+
+    A 15-character job id finds the job as its 18-character form does.
+    """
+    deliveries = Delivery.objects.filter(destination=destination, bulk_job_id__startswith=job_id[:15])
+    return rows(deliveries, with_attempts=with_attempts)
 
 
 def rows(deliveries: QuerySet[Delivery], *, with_attempts: bool = False) -> Iterator[dict[str, Any]]:

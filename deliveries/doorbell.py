@@ -29,7 +29,10 @@ def ring(action_ids: Iterable[str]) -> None:
     """
     ids = sorted({str(action_id) for action_id in action_ids})
     if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
+        # Robust: the caller's work is committed by now; a doorbell that fails
+        # (a busy database) must not turn it into an error. The sweep rings
+        # every action with due deliveries within a minute.
+        transaction.on_commit(lambda: _enqueue(ids), robust=True)
 
 
 def _enqueue(action_ids: list[str]) -> None:

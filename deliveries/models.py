@@ -28,6 +28,54 @@ DUE_STATUSES = (Status.PENDING, Status.RETRYING)
 FINAL_STATUSES = (Status.DELIVERED, Status.FAILED, Status.MULTIPLE_MATCHES)
 
 
+class BulkPhase(models.TextChoices):
+    # The row is written and its deliveries are sending; no job exists at Salesforce yet.
+    STARTING = "starting", "Starting"
+    # The job exists (its id is recorded); the file is not yet uploaded and closed.
+    UPLOADING = "uploading", "Uploading"
+    # Closed: Salesforce processes it; scheduled follow-ups poll it.
+    PROCESSING = "processing", "Processing"
+    # Every delivery of the job has its own outcome.
+    FINISHED = "finished", "Finished"
+
+
+class BulkJob(models.Model):
+    """One Bulk API 2.0 ingest job and what is needed to match its results back.
+
+    Written before the job is created at Salesforce and given the job's id
+    before the file is uploaded, so that a crash at any step leaves a row
+    that the sweep can finish (abort the job, retry its deliveries).
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="bulk_jobs")
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="bulk_jobs")
+    job_id = models.CharField(max_length=18, blank=True, default="", db_index=True)
+    operation = models.CharField(max_length=10)
+    sobject = models.CharField(max_length=100)
+    # The column results are matched on: the external id field, or Id.
+    key_field = models.CharField(max_length=100)
+    phase = models.CharField(max_length=20, choices=BulkPhase.choices, default=BulkPhase.STARTING)
+    state = models.CharField(max_length=20, blank=True, default="")  # as Salesforce last reported it
+    error_message = models.TextField(blank=True, default="")
+    # One entry per uploaded row: {"cells": {column: text as written}, "deliveries": [ids]}.
+    rows: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list)
+    # Calls counted against the org's quota for this job so far.
+    api_calls = models.PositiveIntegerField(default=0)
+    # Each call's summary, for the attempts of the job's deliveries.
+    calls: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list)
+    polls = models.PositiveIntegerField(default=0)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phase", "next_poll_at"], name="bulk_jobs_to_poll")]
+
+    def __str__(self) -> str:
+        return f"bulk job {self.job_id or self.pk} ({self.phase})"
+
+
 class Delivery(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="deliveries")
     destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="deliveries")
@@ -49,6 +97,10 @@ class Delivery(models.Model):
     # (a call that carried 200 records costs each of them 1/200).
     api_calls = models.FloatField(default=0)
     bulk_job_id = models.CharField(max_length=18, blank=True, default="")
+    # The Bulk job this delivery was last sent in (``bulk_job_id`` is its Salesforce id).
+    bulk_send = models.ForeignKey(
+        BulkJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
     # Sent on purpose from the action editor ("Send test event"), not routed.
     is_test = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from deliveries.models import FINAL_STATUSES, Delivery
+from deliveries.models import FINAL_STATUSES, BulkJob, BulkPhase, Delivery
 from sources.models import Event
 
 BATCH = 1000
@@ -32,3 +32,10 @@ def prune_old_events(days: int | None = None) -> int:
             return removed
         Event.objects.filter(pk__in=ids).delete()
         removed += len(ids)
+
+
+def prune_old_bulk_jobs(days: int | None = None) -> int:
+    """Delete finished Bulk job records older than the retention period (their deliveries keep the job id)."""
+    cutoff = timezone.now() - timedelta(days=days or settings.DATA_RETENTION_DAYS)
+    removed, _ = BulkJob.objects.filter(phase=BulkPhase.FINISHED, finished_at__lt=cutoff).delete()
+    return removed

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from actions.models import Action
 from deliveries.models import Attempt, Delivery, Status
 from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
+from deliveries.saving import save_fields
 from destinations.models import Destination
 
 # When Salesforce says the org's quota is spent and gives no hint of when it
@@ -41,6 +43,27 @@ _DELIVERY_FIELDS = [
 
 
 @transaction.atomic
+def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
+    """Mark the deliveries as sending and write their attempt rows, before anything is sent."""
+    now = timezone.now()
+    for delivery in due:
+        delivery.status = Status.SENDING
+        delivery.attempts += 1
+        delivery.first_attempt_at = delivery.first_attempt_at or now
+        delivery.last_attempt_at = now
+        delivery.operation = action.operation
+        delivery.sobject = action.sobject_name
+        delivery.updated_at = now
+    save_fields(
+        due,
+        ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
+    )
+    return Attempt.objects.bulk_create(
+        Attempt(delivery=d, number=d.attempts, started_at=now, outcome="sending") for d in due
+    )
+
+
+@transaction.atomic
 def record_outcomes(
     destination: Destination,
     deliveries: list[Delivery],
@@ -61,8 +84,9 @@ def record_outcomes(
         attempt.responses = outcome.responses
         attempt.api_calls = outcome.api_calls
         attempt.outcome = delivery.status
-    Delivery.objects.bulk_update(deliveries, _DELIVERY_FIELDS)
-    Attempt.objects.bulk_update(attempts, ["duration_ms", "requests", "responses", "api_calls", "outcome"])
+        delivery.updated_at = now
+    save_fields(deliveries, _DELIVERY_FIELDS)
+    save_fields(attempts, ["duration_ms", "requests", "responses", "api_calls", "outcome"])
     if api_usage is not None:
         Destination.objects.filter(pk=destination.pk).update(
             api_requests_used=api_usage[0], api_requests_max=api_usage[1], api_usage_at=now

@@ -13,28 +13,24 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from actions import catalog
 from actions.models import Action
+from deliveries import bulk_polling, bulk_sending
 from deliveries.doorbell import ring
-from deliveries.execution import CallTrace, ChunkRun, outcome_of_error, outcome_of_verdict
+from deliveries.execution import CallTrace, ChunkRun
 from deliveries.holding import hold_deliveries
-from deliveries.models import DUE_STATUSES, Attempt, Delivery
-from deliveries.outcomes import Outcome, Result
-from deliveries.planner import Verdict
-from deliveries.recording import record_outcomes
-from deliveries.rendering import ActionSpec, Describe, planner_spec, render
+from deliveries.models import DUE_STATUSES, Delivery
+from deliveries.outcomes import Outcome
+from deliveries.preparing import Prepared, action_spec, prepare
+from deliveries.recording import record_outcomes, start_attempts
+from deliveries.rendering import planner_spec
 from destinations.models import ConnectionState, Destination
-from destinations.salesforce import describe
-from destinations.salesforce.errors import SalesforceError
 from destinations.tokens import client_for
 
 LEASE = timedelta(minutes=5)
@@ -49,6 +45,8 @@ class Step(StrEnum):
     # The action or its destination cannot send now (disabled, not connected,
     # paused): its deliveries wait for a later wake-up.
     BLOCKED = "blocked"
+    # A Bulk batch is not ripe yet: a follow-up is scheduled for when it is.
+    WAITING = "waiting"
 
 
 def run(action_id: str, max_seconds: float = MAX_RUN_SECONDS) -> None:
@@ -74,8 +72,15 @@ def run(action_id: str, max_seconds: float = MAX_RUN_SECONDS) -> None:
             return
         # Released first, checked after: a delivery routed while we held the
         # lease (whose own task found the lease taken) is seen here.
-        if step is Step.BLOCKED or not has_due(action_id):
+        if step in (Step.BLOCKED, Step.WAITING) or not has_due(action_id):
             return
+
+
+_STEP_OF_FLUSH = {
+    bulk_sending.Flush.SENT: Step.SENT,
+    bulk_sending.Flush.WAITING: Step.WAITING,
+    bulk_sending.Flush.NOTHING_DUE: Step.NOTHING_DUE,
+}
 
 
 def has_due(action_id: str) -> bool:
@@ -107,19 +112,6 @@ def _release(action_id: str, token: str) -> None:
     )
 
 
-def action_spec(action: Action) -> ActionSpec:
-    return ActionSpec(
-        sobject=action.sobject_name,
-        operation=action.operation,
-        fields=action.fields,
-        other_fields=tuple((row["field"], row["mapping"]) for row in action.other_fields),
-        matchers=tuple((row["field"], row["mapping"]) for row in action.record_matchers),
-        operator=action.matcher_operator,
-        clear_fields_on_null=action.clear_fields_on_null,
-        required_fallback=catalog.kind(action.kind).required_to_create,
-    )
-
-
 def send_chunk(action_id: str) -> Step:
     """Send one chunk of the action's due deliveries."""
     try:
@@ -134,6 +126,10 @@ def send_chunk(action_id: str) -> Step:
         return Step.BLOCKED
     if destination.is_paused():
         return Step.BLOCKED
+    if bulk_sending.uses_bulk(action):
+        # Passing by: jobs of this action due for a look are polled now, not at the next schedule.
+        bulk_polling.poll_due(action_id)
+        return _STEP_OF_FLUSH[bulk_sending.flush(action, destination)]
     due = list(
         Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
         .select_related("event")
@@ -141,7 +137,7 @@ def send_chunk(action_id: str) -> Step:
     )
     if not due:
         return Step.NOTHING_DUE
-    attempts = _start_attempts(action, due)
+    attempts = start_attempts(action, due)
     started = time.monotonic()
     trace = CallTrace()
     outcomes = attempt_chunk(action, destination, due, trace)
@@ -150,49 +146,20 @@ def send_chunk(action_id: str) -> Step:
     return Step.SENT
 
 
-@transaction.atomic
-def _start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
-    now = timezone.now()
-    for delivery in due:
-        delivery.status = "sending"
-        delivery.attempts += 1
-        delivery.first_attempt_at = delivery.first_attempt_at or now
-        delivery.last_attempt_at = now
-        delivery.operation = action.operation
-        delivery.sobject = action.sobject_name
-    Delivery.objects.bulk_update(
-        due,
-        ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
-    )
-    return Attempt.objects.bulk_create(
-        Attempt(delivery=d, number=d.attempts, started_at=now, outcome="sending") for d in due
-    )
-
-
 def attempt_chunk(
     action: Action, destination: Destination, due: list[Delivery], trace: CallTrace
 ) -> dict[int, Outcome]:
     """Render, check, plan and send a chunk; one outcome per delivery."""
     spec = action_spec(action)
-    try:
-        fields = describe.fields(destination, spec.sobject)
-    except SalesforceError as error:
-        return {d.pk: outcome_of_error(error) for d in due}
-    except describe.UnknownObject as unknown:
-        failure = Outcome(Result.FAILED, 404, error_code="NOT_FOUND", message=str(unknown))
-        return {d.pk: replace(failure) for d in due}
-    info = Describe(fields)
-    outcomes: dict[int, Outcome] = {}
-    items = []
-    for delivery in due:
-        rendered = render(spec, delivery.event.payload, info, delivery.pk)
-        if isinstance(rendered, Verdict):
-            outcomes[delivery.pk] = outcome_of_verdict(rendered)
-        else:
-            items.append(rendered)
+    prepared = prepare(spec, destination, due)
+    if not isinstance(prepared, Prepared):
+        return prepared
+    outcomes = prepared.outcomes
     with client_for(destination, on_call=trace) as client:
-        run = ChunkRun(client, trace, planner_spec(spec, info), info, spec.required_fallback)
-        outcomes.update(run.run(items))
+        run = ChunkRun(
+            client, trace, planner_spec(spec, prepared.info), prepared.info, spec.required_fallback
+        )
+        outcomes.update(run.run(prepared.items))
     return outcomes
 
 

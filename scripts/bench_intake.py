@@ -122,16 +122,17 @@ def drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
-def batches(events: int, size: int) -> list[bytes]:
+def batches(events: int, size: int, prefix: str = "") -> list[bytes]:
+    """Identify events ``{prefix}user-{n}`` (each with its own email), as request bodies."""
     run = uuid.uuid4().hex[:8]
     bodies = []
     for start in range(0, events, size):
         batch = [
             {
                 "type": "identify",
-                "userId": f"user-{n}",
+                "userId": f"{prefix}user-{n}",
                 "messageId": f"{run}-{n}",
-                "traits": {"email": f"user-{n}@example.com", "first_name": "Ada", "last_name": f"Lovelace {n}",
+                "traits": {"email": f"{prefix}user-{n}@example.com", "first_name": "Ada", "last_name": f"Lovelace {n}",
                            "company": "Analytical Engines", "address": {"city": "London", "country": "UK"}},
                 "context": {"library": {"name": "analytics-python", "version": "1.1.0"}},
             }
@@ -139,6 +140,17 @@ def batches(events: int, size: int) -> list[bytes]:
         ]  # fmt: skip
         bodies.append(json.dumps({"batch": batch}).encode())
     return bodies
+
+
+def post(session: requests.Session, url: str, body: bytes, tries: int = 20) -> requests.Response:
+    """One batch, sent again after a 503 (a busy database) as the client libraries do."""
+    for attempt in range(tries):
+        answer = session.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
+        if answer.status_code != 503 or attempt == tries - 1:
+            break
+        time.sleep(0.5)
+    answer.raise_for_status()
+    return answer
 
 
 def send_all(url: str, key: str, bodies: list[bytes], clients: int) -> tuple[float, int]:
@@ -155,8 +167,7 @@ def send_all(url: str, key: str, bodies: list[bytes], clients: int) -> tuple[flo
                 if not queue:
                     return
                 body = queue.pop()
-            answer = session.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
-            answer.raise_for_status()
+            answer = post(session, url, body)
             with lock:
                 accepted += answer.json()["accepted"]
 

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import requests
 
 from destinations.salesforce import ids as record_ids
+from destinations.salesforce.bulk import BulkIngest
 from destinations.salesforce.calls import Call
 from destinations.salesforce.connection import Connection
 from destinations.salesforce.errors import ErrorKind, SalesforceError, classify_record_error
@@ -57,6 +58,8 @@ class SalesforceClient:
         self.connection = connection
         self._transport = Transport(connection, on_call=on_call, session=session, timeout=timeout)
         self._root = connection.api_root
+        # Bulk API 2.0 ingest, on the same transport (traced and counted alike).
+        self.bulk = BulkIngest(self._transport, self._root)
 
     def close(self) -> None:
         """Close the HTTP session, unless the caller supplied it."""

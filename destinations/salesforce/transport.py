@@ -51,6 +51,31 @@ def new_session() -> requests.Session:
 
 
 @dataclass(frozen=True)
+class _Payload:
+    data: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class _Request:
+    method: str
+    path: str
+    query: str
+    body: Any  # what the trace records as sent
+    payload: _Payload | None
+    text: bool  # the answer is wanted whole, as text
+
+
+def _payload(body: Any, csv: str | None) -> _Payload | None:
+    if csv is not None:
+        return _Payload(csv.encode("utf-8"), "text/csv; charset=UTF-8")
+    if body is None:
+        return None
+    data = json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+    return _Payload(data, "application/json; charset=UTF-8")
+
+
+@dataclass(frozen=True)
 class _Answer:
     status: int
     body: Any
@@ -85,24 +110,33 @@ class Transport:
         *,
         params: Mapping[str, str] | None = None,
         body: Any = None,
+        csv: str | None = None,
+        text: bool = False,
     ) -> Any:
         """The parsed JSON answer of one request, or a raised ``SalesforceError``.
 
         ``path`` starts with ``/services/data/``. Rejected as unauthenticated,
         the request is repeated once with a refreshed token; a second
         rejection raises AUTH, as does a failed refresh.
+
+        ``csv`` is sent as a ``text/csv`` body instead of JSON (a Bulk API
+        upload); with ``text`` the answer is returned whole as text (a Bulk
+        API result file), while the call's trace keeps only its start.
         """
         if not path.startswith("/services/data/"):
             # The token must only ever go to the org's own data API.
             raise ValueError(f"not a data API path: {path!r}")
         # Spaces as "+", commas kept: the form soql.url_length measures.
         query = urlencode(params or {}, safe=",")
-        payload = None if body is None else json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+        payload = _payload(body, csv)
+        # A trace keeps what was sent; an uploaded file is kept as its size.
+        traced = body if csv is None or payload is None else {"csvBytes": len(payload.data)}
+        request = _Request(method, path, query, traced, payload, text)
         token = self.connection.tokens.access_token()
-        answer, error = self._exchange(method, path, query, body, payload, token)
+        answer, error = self._exchange(request, token)
         if error is not None and error.kind is ErrorKind.AUTH:
             token = self._refresh(token)
-            answer, error = self._exchange(method, path, query, body, payload, token)
+            answer, error = self._exchange(request, token)
         if error is not None:
             raise error
         return answer.body
@@ -115,20 +149,27 @@ class Transport:
             # network error through still gets a classified one.
             raise classify_transport_error(exc) from exc
 
-    def _exchange(
-        self, method: str, path: str, query: str, body: Any, payload: bytes | None, token: str
-    ) -> tuple[_Answer, SalesforceError | None]:
+    def _exchange(self, request: _Request, token: str) -> tuple[_Answer, SalesforceError | None]:
         """One HTTP request, its trace and its classified error; no answer at all raises."""
+        method, path, query, body, payload = (
+            request.method,
+            request.path,
+            request.query,
+            request.body,
+            request.payload,
+        )
         url = self.connection.origin + path + (f"?{query}" if query else "")
         headers = {"Authorization": f"Bearer {token}"}
         if payload is not None:
-            headers["Content-Type"] = "application/json; charset=UTF-8"
+            headers["Content-Type"] = payload.content_type
+        if request.text:
+            headers["Accept"] = "text/csv"
         started = time.perf_counter()
         try:
             response = self.session.request(
                 method,
                 url,
-                data=payload,
+                data=None if payload is None else payload.data,
                 headers=headers,
                 timeout=self.timeout,
                 # A redirect from the data API is unexpected; following it could
@@ -143,6 +184,9 @@ class Transport:
         counted = is_counted(answer.status, error.error_code if error else "")
         usage = parse_api_usage(answer.headers)
         self._report(method, path, query, body, answer.status, answer.body, started, counted, usage)
+        if request.text and error is None:
+            # The trace keeps the start of a result file; the caller needs all of it.
+            answer = _Answer(answer.status, response.content.decode("utf-8"), answer.headers)
         return answer, error
 
     def _report(

@@ -9,10 +9,11 @@ import responses
 from destinations.salesforce.client import SalesforceClient
 from destinations.salesforce.connection import Connection
 from destinations.salesforce.errors import ErrorKind, SalesforceError
-from destinations.salesforce.transport import USER_AGENT
+from destinations.salesforce.transport import MAX_TEXT_BODY, USER_AGENT
 
 ORIGIN = "https://acme.my.salesforce.com"
 API = f"{ORIGIN}/services/data/v62.0"
+JOBS = f"{API}/jobs/ingest"
 
 
 class FixedTokens:
@@ -178,3 +179,81 @@ def test_it_accepts_an_instance_url_with_a_trailing_slash(calls):
     client.limits()
 
     assert calls[0].path == "/services/data/v62.0/limits"
+
+
+# --- Bulk API 2.0 answers -------------------------------------------------------
+@responses.activate
+def test_it_reads_a_result_file_longer_than_a_trace_keeps(client, calls):
+    rows = "".join(f'"001{n:015d}","false","e-{n}"\n' for n in range(2000))
+    body = '"sf__Id","sf__Created",External_Id__c\n' + rows
+    assert len(body) > MAX_TEXT_BODY
+    responses.get(f"{JOBS}/7501/successfulResults/", body=body, content_type="text/csv")
+
+    results = client.bulk.results("7501", "successfulResults")
+
+    assert len(results) == 2000
+    assert results[-1] == {"sf__Id": "001000000000001999", "sf__Created": "false", "External_Id__c": "e-1999"}
+    assert len(calls[-1].response_body) == MAX_TEXT_BODY
+
+
+@responses.activate
+def test_it_reads_quoted_cells_with_commas_quotes_and_newlines(client):
+    body = '"sf__Id","sf__Error",Description\n"","X:a, ""b""\nc:--","one\ntwo"\n'
+    responses.get(f"{JOBS}/7501/failedResults/", body=body, content_type="text/csv")
+
+    [row] = client.bulk.results("7501", "failedResults")
+
+    assert row == {"sf__Id": "", "sf__Error": 'X:a, "b"\nc:--', "Description": "one\ntwo"}
+
+
+@responses.activate
+def test_it_asks_for_csv_when_it_reads_results(client):
+    responses.get(f"{JOBS}/7501/unprocessedrecords/", body="Id\n", content_type="text/csv")
+
+    assert client.bulk.results("7501", "unprocessedrecords") == []
+    assert responses.calls[0].request.headers["Accept"] == "text/csv"
+
+
+@responses.activate
+def test_it_sends_the_upload_as_csv(client):
+    responses.put(f"{JOBS}/7501/batches", status=201)
+
+    client.bulk.upload("7501", "Id,Title\n001,é\n")
+
+    sent = responses.calls[0].request
+    assert sent.headers["Content-Type"] == "text/csv; charset=UTF-8"
+    assert sent.body == "Id,Title\n001,é\n".encode()
+
+
+@responses.activate
+def test_it_takes_a_job_info_of_another_shape_as_transient(client):
+    responses.get(f"{JOBS}/7501", json=["not", "a", "job"])
+
+    with pytest.raises(SalesforceError) as raised:
+        client.bulk.info("7501")
+
+    assert raised.value.kind is ErrorKind.TRANSIENT
+
+
+@responses.activate
+def test_it_reads_the_counts_and_message_of_a_failed_job(client):
+    responses.get(
+        f"{JOBS}/7501",
+        json={
+            "id": "7501",
+            "state": "Failed",
+            "numberRecordsProcessed": 3,
+            "numberRecordsFailed": 1,
+            "errorMessage": "InvalidBatch : Field name not found : X",
+        },
+    )
+
+    info = client.bulk.info("7501")
+
+    assert (info.state, info.finished, info.records_processed, info.records_failed) == ("Failed", True, 3, 1)
+    assert info.error_message == "InvalidBatch : Field name not found : X"
+
+
+def test_it_refuses_a_job_id_that_would_change_the_path(client):
+    with pytest.raises(ValueError, match="not a job id"):
+        client.bulk.info("../sobjects")

@@ -23,6 +23,7 @@ class Command(BaseCommand):
             "--attempts", action="store_true", help="include each attempt's requests and responses"
         )
         parser.add_argument("--limit", type=int, help="at most this many deliveries")
+        parser.add_argument("--bulk-job", help="only the deliveries of this Bulk API job id")
 
     def handle(self, *args: Any, **options: Any) -> None:
         deliveries = Delivery.objects.all()
@@ -33,6 +34,9 @@ class Command(BaseCommand):
                 if _looks_like_id(value):
                     match |= Q(**{f"{relation}__pk": value})
                 deliveries = deliveries.filter(match)
+        if options["bulk_job"]:
+            # The deliveries of one Bulk job, together (a job id has 15 or 18 characters).
+            deliveries = deliveries.filter(bulk_job_id__startswith=options["bulk_job"][:15])
         if options["status"]:
             deliveries = deliveries.filter(status=options["status"])
         if options["limit"] is not None:

@@ -1,0 +1,61 @@
+"""From an action's due deliveries to rendered items, before anything is sent.
+
+Shared by the REST sender and the Bulk sender: the action as plain data,
+the org's describe of its object, and each delivery rendered (or failed
+alone, with a message naming the field).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from actions import catalog
+from actions.models import Action
+from deliveries.execution import outcome_of_error, outcome_of_verdict
+from deliveries.models import Delivery
+from deliveries.outcomes import Outcome, Result
+from deliveries.planner import Item, Verdict
+from deliveries.rendering import ActionSpec, Describe, render
+from destinations.models import Destination
+from destinations.salesforce import describe
+from destinations.salesforce.errors import SalesforceError
+
+
+@dataclass
+class Prepared:
+    info: Describe
+    items: list[Item] = field(default_factory=list)
+    # Deliveries that failed before sending: one outcome each.
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+
+
+def action_spec(action: Action) -> ActionSpec:
+    return ActionSpec(
+        sobject=action.sobject_name,
+        operation=action.operation,
+        fields=action.fields,
+        other_fields=tuple((row["field"], row["mapping"]) for row in action.other_fields),
+        matchers=tuple((row["field"], row["mapping"]) for row in action.record_matchers),
+        operator=action.matcher_operator,
+        clear_fields_on_null=action.clear_fields_on_null,
+        required_fallback=catalog.kind(action.kind).required_to_create,
+    )
+
+
+def prepare(spec: ActionSpec, destination: Destination, due: list[Delivery]) -> Prepared | dict[int, Outcome]:
+    """The rendered items, or one outcome per delivery when the object cannot be described."""
+    try:
+        fields = describe.fields(destination, spec.sobject)
+    except SalesforceError as error:
+        return {d.pk: outcome_of_error(error) for d in due}
+    except describe.UnknownObject as unknown:
+        failure = Outcome(Result.FAILED, 404, error_code="NOT_FOUND", message=str(unknown))
+        return {d.pk: replace(failure) for d in due}
+    prepared = Prepared(Describe(fields))
+    for delivery in due:
+        rendered = render(spec, delivery.event.payload, prepared.info, delivery.pk)
+        if isinstance(rendered, Verdict):
+            prepared.outcomes[delivery.pk] = outcome_of_verdict(rendered)
+        else:
+            prepared.items.append(rendered)
+    return prepared

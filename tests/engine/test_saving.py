@@ -1,0 +1,28 @@
+"""Writing fields of many rows: equal values share an UPDATE, every row gets its own values."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deliveries.models import Delivery, Status
+from deliveries.saving import save_fields
+from tests.engine.conftest import identify, make_action, send
+
+
+def test_it_writes_each_rows_own_values_with_one_update_per_distinct_set(sf, destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, *(identify(f"u{n}", last_name="L", company="C") for n in range(5)))
+    deliveries = list(Delivery.objects.filter(action=action).order_by("id"))
+    for n, delivery in enumerate(deliveries):
+        delivery.status = Status.DELIVERED if n < 4 else Status.FAILED
+        delivery.error_fields = [] if n < 4 else ["Company"]
+
+    with CaptureQueriesContext(connection) as queries:
+        save_fields(deliveries, ["status", "error_fields"])
+
+    assert len(queries) == 2
+    stored = list(Delivery.objects.filter(action=action).order_by("id").values_list("status", "error_fields"))
+    assert stored == [(Status.DELIVERED, [])] * 4 + [(Status.FAILED, ["Company"])]
+
+
+def test_it_does_nothing_for_no_rows():
+    save_fields([], ["status"])
