@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from deliveries import bulk_polling, sender
 from deliveries.doorbell import ring
+from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery
 from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
 
@@ -21,10 +22,12 @@ def poll_bulk_job(job_pk: str) -> None:
 def sweep() -> int:
     """Wake every action with due deliveries (every minute).
 
-    Covers a lost task, a worker that died mid-chunk (its lease expires), a
-    retry coming due and a quota pause ending; and for Bulk jobs, a lost
-    poll follow-up and a job a crashed worker left unclosed.
+    Covers a lost task, a worker that died mid-chunk (its lease expires and
+    its half-sent deliveries are made due again), a retry coming due and a
+    quota pause ending; and for Bulk jobs, a lost poll follow-up and a job a
+    crashed worker left unclosed.
     """
+    recover_interrupted_sends()
     bulk_polling.recover_interrupted()
     bulk_polling.poll_due()
     due = Delivery.objects.filter(status__in=DUE_STATUSES, due_at__lte=timezone.now())

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from actions.models import Action
-from deliveries import doorbell, sender, tasks
+from deliveries import doorbell, recording, sender, tasks
 from deliveries.doorbell import _enqueue
 from deliveries.models import Delivery, Status
 from deliveries.pruning import prune_old_events
@@ -138,3 +138,53 @@ def test_it_hands_a_long_backlog_to_a_fresh_task(
     assert Delivery.objects.filter(status=Status.DELIVERED).count() == 2
     assert queued == [("deliveries.tasks.send_action", str(action.pk))]
     assert Action.objects.get(pk=action.pk).sender_lease_until is None
+
+
+def _interrupted_chunk(action, source, minutes_ago):
+    """A chunk a worker marked sending, then died before recording the answer."""
+    send(source, identify("u", last_name="L", company="C"))
+    [delivery] = Delivery.objects.filter(action=action)
+    [attempt] = recording.start_attempts(action, [delivery])
+    past = timezone.now() - timedelta(minutes=minutes_ago)
+    Delivery.objects.filter(pk=delivery.pk).update(last_attempt_at=past)
+    Action.objects.filter(pk=action.pk).update(sender_lease_until=past + sender.LEASE, wake_queued_at=None)
+    return delivery, attempt
+
+
+def test_the_sweep_sends_again_what_a_dead_worker_left_sending(sf, destination, source, queued):
+    action = make_action(destination, "lead", "create")
+    delivery, attempt = _interrupted_chunk(action, source, minutes_ago=6)
+
+    assert tasks.sweep() == 1
+
+    delivery.refresh_from_db()
+    attempt.refresh_from_db()
+    assert delivery.status == Status.RETRYING and "interrupted" in delivery.error_message
+    assert attempt.outcome == "interrupted"
+    [sent] = deliver(action)
+    assert sent.status == Status.DELIVERED and sent.attempts == 2
+    assert len(sf.records("Lead")) == 1
+
+
+def test_the_sweep_leaves_a_send_whose_lease_still_runs(destination, source, queued):
+    action = make_action(destination, "lead", "create")
+    delivery, _ = _interrupted_chunk(action, source, minutes_ago=6)
+    # The sender renewed its lease: it is still working on the chunk.
+    Action.objects.filter(pk=action.pk).update(sender_lease_until=timezone.now() + timedelta(minutes=1))
+
+    assert tasks.sweep() == 0
+
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENDING
+
+
+def test_the_sweep_leaves_a_recent_send(destination, source, queued):
+    action = make_action(destination, "lead", "create")
+    Action.objects.filter(pk=action.pk).update(sender_lease_until=None)
+    delivery, _ = _interrupted_chunk(action, source, minutes_ago=1)
+    Action.objects.filter(pk=action.pk).update(sender_lease_until=None)
+
+    assert tasks.sweep() == 0
+
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENDING
