@@ -111,6 +111,9 @@ class Delivery(models.Model):
             models.Index(fields=["action", "status", "due_at"], name="due_deliveries_of_action"),
             models.Index(fields=["destination", "-created_at"], name="data_out_of_destination"),
             models.Index(fields=["status", "due_at"], name="due_deliveries"),
+            # Data Out filtered by status, and a Bulk job's rows listed together.
+            models.Index(fields=["destination", "status", "-created_at"], name="data_out_by_status"),
+            models.Index(fields=["destination", "bulk_job_id"], name="data_out_of_bulk_job"),
         ]
 
     def __str__(self) -> str:
