@@ -1,18 +1,28 @@
 """Work that must happen later (flush a Bulk batch that is not full, poll a Bulk job).
 
 A follow-up is a one-off django-q2 schedule: no worker ever sleeps waiting
-for its time. The cluster's scheduler looks at schedules about every 30
-seconds, so a follow-up runs at its time or up to that much later; the
-sweep (every minute) is the safety net for one that is lost. One follow-up
-per (task, subject) is kept: asking again only brings it forward.
+for its time. The cluster's own scheduler looks at schedules only every 30
+seconds, too coarse for a Bulk batch that should go after 10; so
+``manage.py followups`` (which ``serve`` runs beside the cluster) hands due
+follow-ups to the queue within a second of their time, and the cluster's
+scheduler remains the fallback where it is not running. The sweep (every
+minute) is the safety net for a follow-up that is lost. One follow-up per
+(task, subject) is kept: asking again only brings it forward.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import datetime
+from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, transaction
+from django.utils import timezone
 from django_q.models import Schedule
+from django_q.scheduler import scheduler
+
+logger = logging.getLogger(__name__)
 
 
 def follow_up(func: str, subject: str, at: datetime) -> None:
@@ -30,3 +40,29 @@ def _schedule(func: str, subject: str, at: datetime) -> None:
         Schedule.objects.create(
             name=name, func=func, args=repr(subject), schedule_type=Schedule.ONCE, next_run=at, repeats=-1
         )
+
+
+def run_due(broker: Any = None) -> bool:
+    """Hand every schedule whose time has come to the queue now; whether there was one.
+
+    The check is one indexed query, cheap enough to make every second; the
+    queue's own scheduler does the rest (it locks the rows it runs, so it is
+    safe beside the cluster's scheduler doing the same).
+    """
+    due = Schedule.objects.filter(next_run__lt=timezone.now()).exclude(repeats=0)
+    if not due.exists():
+        return False
+    scheduler(broker=broker)
+    return True
+
+
+def run_on_time(stop: threading.Event, interval: float, broker: Any = None) -> None:
+    """Look for due follow-ups every ``interval`` seconds until ``stop`` is set."""
+    while not stop.wait(interval):
+        # A long-lived loop: drop a connection the database closed meanwhile.
+        close_old_connections()
+        try:
+            run_due(broker)
+        except DatabaseError:
+            # A busy or restarting database: look again on the next tick.
+            logger.warning("follow-ups: the database did not answer; trying again", exc_info=True)

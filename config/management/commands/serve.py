@@ -68,6 +68,8 @@ class Command(BaseCommand):
                 env=env,
             ),
             subprocess.Popen([python, "manage.py", "qcluster"], env=env),  # noqa: S603
+            # On-time follow-ups (the cluster's scheduler looks only every 30 s).
+            subprocess.Popen([python, "manage.py", "followups"], env=env),  # noqa: S603
         ]
         self.stdout.write(f"Serving on http://{options['bind']}/ (Ctrl-C stops)")
         _wait_then_stop(children)
