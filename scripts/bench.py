@@ -38,7 +38,16 @@ import requests
 from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_intake import ROOT, PeakMemory, batches, drop_postgres, free_port, scratch_database, send_all
+from bench_intake import (
+    ROOT,
+    PeakMemory,
+    batches,
+    drop_postgres,
+    free_port,
+    scratch_database,
+    send_all,
+    wait_until_serving,
+)
 
 MODES = ("rest-create", "rest-upsert-email", "rest-upsert-external", "bulk-upsert")
 # Settings of the product under test (the environment of its web and queue processes).
@@ -309,12 +318,7 @@ def start_product(
     cluster = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "qcluster"], env=env, cwd=ROOT)
     children.append(cluster)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(f"{base}/accounts/login/", timeout=1)
-            break
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.1)
+    wait_until_serving(base)
     return base, cluster
 
 

@@ -63,6 +63,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_serving(base: str, patience: float = 60) -> None:
+    """Return once the web app at ``base`` answers a page; raise after ``patience`` seconds."""
+    # A loaded machine may take seconds for the first page (worker boot,
+    # imports): wait for an answer, not for a fast one.
+    ready_by = time.monotonic() + patience
+    while True:
+        try:
+            requests.get(f"{base}/accounts/login/", timeout=10)
+            return
+        except requests.RequestException:
+            if time.monotonic() > ready_by:
+                raise
+            time.sleep(0.1)
+
+
 def rss_kib(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -229,17 +244,7 @@ def main() -> None:
             )  # fmt: skip
             try:
                 base = f"http://127.0.0.1:{port}"
-                # A loaded machine may take seconds for the first page (worker
-                # boot, imports): wait for an answer, not for a fast one.
-                ready_by = time.monotonic() + 60
-                while True:
-                    try:
-                        requests.get(f"{base}/accounts/login/", timeout=10)
-                        break
-                    except requests.RequestException:
-                        if time.monotonic() > ready_by:
-                            raise
-                        time.sleep(0.1)
+                wait_until_serving(base)
                 bodies = batches(args.events, args.batch)
                 memory = PeakMemory(server.pid)
                 memory.start()
