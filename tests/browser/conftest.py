@@ -25,6 +25,18 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 # between browser steps, never concurrently with them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Playwright's 5 s default for `expect` is shorter than a round trip through
+# the live server and the emulator takes on a loaded two-core machine (the
+# OAuth consent alone is three requests); a real failure still fails, later.
+EXPECT_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def _patient_expectations() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
 
 def _browser_available() -> None:
     if CHROMIUM.exists():
