@@ -90,6 +90,10 @@ def page_urls(history: History, source_id: Any) -> dict[str, str]:
         "actions": reverse("actions:list", kwargs=of_destination),
         "action-editor": reverse("actions:edit", kwargs={**of_destination, "action_id": history.upserts.pk}),
         "new-action": reverse("actions:new", kwargs={**of_destination, "kind": "lead"}),
+        "send-test-event": reverse(
+            "actions:send-test", kwargs={**of_destination, "action_id": history.upserts.pk}
+        )
+        + f"?event_id={history.lookup.event_id}",
         "data-out": reverse("deliveries:data-out", kwargs=of_destination),
         "delivery-lookup": reverse(
             "deliveries:detail", kwargs={**of_destination, "delivery_id": history.lookup.pk}

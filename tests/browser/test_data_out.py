@@ -178,3 +178,21 @@ def test_a_delivery_refused_before_sending_says_nothing_was_sent(
     expect(signed_in.locator(".refused-note")).to_be_visible()
     expect(signed_in.locator(".facts").first).not_to_contain_text("Salesforce status")
     expect(signed_in.locator(".attempt")).to_contain_text("No call to Salesforce was made in this attempt.")
+
+
+def test_a_poll_leaves_an_open_retry_confirmation_as_it_is(
+    signed_in: Any, live_server: Any, source: Any, salesforce_emulator: Any
+) -> None:
+    connected, action = _setup()
+    send(source, lead_without_company("eve"))
+    deliver(action)
+    signed_in.goto(live_server.url + data_out_url(connected))
+    signed_in.get_by_text("Retry all failed…").click()
+    confirm = signed_in.get_by_role("button", name="Retry 1 failed delivery")
+    expect(confirm).to_be_visible()
+
+    send(source, lead_without_company("mal"))
+    deliver(action)
+
+    expect(signed_in.locator("#chart-legend")).to_contain_text("Failed 2", timeout=POLL_WAIT_MS)
+    expect(confirm).to_be_visible()

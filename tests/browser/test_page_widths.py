@@ -22,6 +22,7 @@ PAGES = (
     "actions",
     "action-editor",
     "new-action",
+    "send-test-event",
     "data-out",
     "delivery-lookup",
     "delivery-multiple-matches",
