@@ -116,7 +116,7 @@ def data_out(request: HtmxHttpRequest, workspace_id: uuid.UUID, destination_id: 
         context.update(has_actions=destination.actions.exists(), has_deliveries=all_of_destination.exists())
     if request.htmx:
         return render(request, "deliveries/data_out.html#rows", context)
-    context.update(_page_extras(all_of_destination, deliveries, selection, now))
+    context.update(_page_extras(all_of_destination, deliveries, selection, now), polled_at=_unix_time(now))
     return render(request, "deliveries/data_out.html", context)
 
 
@@ -130,20 +130,27 @@ def _poll(
 ) -> HttpResponse:
     """New rows to put on top, and the watched unsettled rows as they are now.
 
-    When rows arrived or were still moving, the counts, the chart and the
-    failure reasons come along, so the figures never disagree with the rows;
-    a page where nothing moves costs no counting.
+    When rows arrived or a watched one changed since the last poll, the
+    counts, the chart and the failure reasons come along, so the figures
+    never disagree with the rows; a page where nothing moves (even one with
+    rows waiting hours for their next try) costs no counting.
     """
     new = listing.newer_than(deliveries, after)
     watched = [int(i) for i in request.GET.getlist("watch") if i.isdigit()]
+    changed = listing.refreshed(all_of_destination, watched, after)
     context.update(
         new_rows=new,
-        changed_rows=listing.refreshed(all_of_destination, watched, after),
+        changed_rows=changed,
         newest_id=max([after, *(d.pk for d in new)]),
+        polled_at=_unix_time(now),
     )
-    if new or watched:
+    if new or listing.moved_since(changed, listing.poll_time(request.GET.get("polled_at"))):
         context.update(_figures(all_of_destination, deliveries, context["filter"], now))
     return render(request, "deliveries/data_out.html#poll", context)
+
+
+def _unix_time(moment: datetime) -> str:
+    return f"{moment.timestamp():.6f}"
 
 
 def _raw_params(request: HttpRequest) -> dict[str, str]:

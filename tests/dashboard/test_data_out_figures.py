@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from deliveries.models import Delivery
+from django.utils import timezone
+
+from deliveries.models import Delivery, Status
 from tests.dashboard.data_out_support import data_out_url, lead, lead_without_company
 from tests.engine.conftest import deliver, make_action, send
 
@@ -44,15 +47,30 @@ def test_a_poll_that_brings_new_rows_brings_the_counts_with_them(team, sf, desti
     assert "Retry 1 failed delivery" in html
 
 
-def test_a_poll_of_rows_still_on_their_way_brings_the_counts_as_they_settle(team, sf, destination, source):
+def test_a_poll_of_a_row_that_settled_since_the_last_poll_brings_the_counts(team, sf, destination, source):
     action = make_action(destination, "lead", "create")
     send(source, lead("u1"))
     pending = Delivery.objects.get(action=action)
+    last_poll = timezone.now()
     deliver(action)
 
-    html = _poll(team, destination, pending.pk, watch=pending.pk)
+    html = _poll(team, destination, pending.pk, watch=pending.pk, polled_at=last_poll.timestamp())
 
     assert _legend(html)["Delivered"] == 1
+
+
+def test_a_poll_of_a_row_waiting_unchanged_for_its_next_try_counts_nothing(team, sf, destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, lead("u1"))
+    waiting = Delivery.objects.get(action=action)
+    Delivery.objects.filter(pk=waiting.pk).update(
+        status=Status.RETRYING, updated_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    html = _poll(team, destination, waiting.pk, watch=waiting.pk, polled_at=timezone.now().timestamp())
+
+    assert f'id="delivery-{waiting.pk}"' in html
+    assert "chart-legend" not in html
 
 
 def test_a_poll_where_nothing_moves_counts_nothing(team, sf, destination, source):
