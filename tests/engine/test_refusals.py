@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from deliveries.models import Attempt, Delivery, Status
+from deliveries.models import Attempt, BulkJob, Delivery, Status
 from deliveries.retrying import retry_one
+from tests.engine.bulk_helpers import bulk_upsert, deliver_bulk
 from tests.engine.conftest import deliver, identify, make_action, path, seed_records, send
 
 
@@ -187,3 +188,33 @@ def test_it_forgets_the_refusal_once_the_delivery_is_retried_and_sent(sf, destin
         False,
     )
     assert [a.requests != [] for a in delivery.attempt_log.order_by("number")] == [False, True]
+
+
+def test_it_refuses_the_deliveries_of_a_bulk_action_without_its_key_before_any_job(sf, destination, source):
+    action = make_action(
+        destination, "contact", "upsert", trigger='type = "identify"', use_bulk=True, batch_size=1
+    )
+    send(source, identify("a", last_name="A"))
+    sf.reset_calls()
+
+    [delivery] = deliver_bulk(sf, action)
+
+    _assert_refused(delivery, "BULK_KEY_MISSING")
+    assert BulkJob.objects.count() == 0
+    assert sf.data_requests() == []
+
+
+def test_it_refuses_a_value_of_a_bulk_row_before_any_job(sf, destination, source):
+    action = bulk_upsert(
+        destination, batch_size=2, other_fields=[{"field": "Birthdate", "mapping": path("traits.born")}]
+    )
+    send(
+        source,
+        identify("a", last_name="A", born="yesterday"),
+        identify("b", last_name="B", born="1990-01-01"),
+    )
+
+    refused, sent = deliver_bulk(sf, action)
+
+    _assert_refused(refused, "INVALID_TYPE")
+    assert (sent.status, sent.status_code, sent.refused_before_sending) == (Status.DELIVERED, 201, False)
