@@ -9,6 +9,7 @@ form of ``actions.mapping.text``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,8 @@ class Row:
     field: str
     text: str
     default: str = ""
+    # What is wrong with this row's texts, shown beside it.
+    errors: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def blank(self) -> bool:
@@ -179,16 +182,22 @@ def _rows(post: QueryDict, prefix: str) -> list[Row]:
 def settings_of(form: EditorForm) -> dict[str, Any]:
     """The action settings the form stands for; unreadable texts become errors on ``form``."""
 
-    def mapping(key: str, label: str, text: str, default: str = "") -> Any:
+    def mapping(key: str, label: str, text: str, default: str = "", row: Row | None = None) -> Any:
         try:
             return from_texts(text, default)
         except MappingTextError as exc:
-            form.error(key, f"{label} {exc}")
+            message = f"{label} {exc}"
+            if row is None:
+                form.error(key, message)
+            else:
+                # Shown beside the row; kept under its own key so that nothing is saved.
+                row.errors.append(message)
+                form.error(f"{key}:{label}", message)
             return None
 
     fields = {}
     for row in form.fields:
-        value = mapping("fields", row.field, row.text, row.default)
+        value = mapping("fields", row.field, row.text, row.default, row)
         if value is not None:
             fields[row.field] = value
     external = None
@@ -205,7 +214,10 @@ def settings_of(form: EditorForm) -> dict[str, Any]:
         "operation": form.operation if form.operation in OPERATIONS else "",
         "sobject": form.sobject if form.kind == "custom_object" else "",
         "record_matchers": [
-            {"field": r.field, "mapping": mapping("record_matchers", f"Record matcher {r.field}", r.text)}
+            {
+                "field": r.field,
+                "mapping": mapping("record_matchers", f"Record matcher {r.field}", r.text, row=r),
+            }
             for r in form.matchers
         ],
         "matcher_operator": form.matcher_operator,
@@ -213,7 +225,7 @@ def settings_of(form: EditorForm) -> dict[str, Any]:
         "other_fields": [
             {
                 "field": r.field,
-                "mapping": mapping("other_fields", r.field or "Other field", r.text, r.default),
+                "mapping": mapping("other_fields", r.field or "Other field", r.text, r.default, r),
             }
             for r in form.other_fields
         ],

@@ -107,7 +107,7 @@ def test_it_shows_the_saved_action_in_the_form(team, offline):
         ({"operation": ""}, "operation", "Choose an operation"),
         ({"trigger": 'type = "identify" and'}, "trigger", "column"),
         ({"matcher_field": [], "matcher_value": []}, "record_matchers", "Add at least one record matcher"),
-        ({"field__Company": '{"@path": '}, "fields", "Company is not valid JSON"),
+        ({"field__Company": '{"@path": '}, "field-Company", "Company is not valid JSON"),
         ({"other_value": ['{"@nope": 1}', ""]}, "other_fields", "Rating"),
         ({"name": " "}, "name", "Give the action a name"),
     ],
@@ -117,7 +117,7 @@ def test_it_shows_errors_beside_their_setting_and_saves_nothing(team, offline, c
 
     page = response.content.decode()
     assert response.status_code == 400
-    errors = re.search(rf'<ul class="errorlist" id="errors-{key}">(.*?)</ul>', page, re.S)
+    errors = re.search(rf'<ul class="errorlist[^"]*" id="errors-{key}">(.*?)</ul>', page, re.S)
     assert errors and message in errors.group(1)
     assert "Nothing was saved" in page
     assert not Action.objects.exists()

@@ -87,7 +87,8 @@ def test_it_refuses_an_unquoted_fallback_on_its_field_and_saves_nothing(team, of
 
     page = response.content.decode()
     assert response.status_code == 400
-    errors = part_of(page, r'<ul class="errorlist" id="errors-fields">(.*?)</ul>')
+    errors = part_of(page, r'<ul class="errorlist row-errors" id="errors-field-Company">(.*?)</ul>')
+    assert 'aria-describedby="errors-field-Company"' in page
     assert "Company ends in Unknown company, which is neither a path nor text in quotes" in errors
     assert "… | &quot;Unknown company&quot;" in errors
     assert not Action.objects.exists()

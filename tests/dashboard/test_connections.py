@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from actions.models import Action
-from destinations.models import ConnectionState, Destination
+from destinations.models import Destination
 from sources.provisioning import create_source
-from tests.engine.conftest import identify, send
+from tests.dashboard.holding_support import REASON, destination_holding_two
 
 
 def _url(team):
@@ -59,18 +58,7 @@ def test_it_pages_long_lists(team):
 
 
 def test_it_shows_held_deliveries_and_the_destinations_that_need_reconnecting(team, source):
-    destination = Destination.objects.create(
-        workspace=team.workspace,
-        name="Acme org",
-        enabled=True,
-        state=ConnectionState.NEEDS_RECONNECT,
-        state_reason="Salesforce refused the refresh token.",
-    )
-    destination.sources.add(source.source)
-    Action.objects.create(
-        destination=destination, kind="lead", name="Leads", trigger='type = "identify"', operation="create"
-    )
-    send(source, identify("u1", email="a@example.com"), identify("u2", email="b@example.com"))
+    destination = destination_holding_two(team, source)
 
     page = team.client_for("member").get(_url(team)).content.decode()
 
@@ -78,7 +66,7 @@ def test_it_shows_held_deliveries_and_the_destinations_that_need_reconnecting(te
         "deliveries:data-out", kwargs={"workspace_id": team.workspace.pk, "destination_id": destination.pk}
     )
     assert f'href="{data_out}?status=held">2 deliveries held</a>' in page
-    assert "Acme org needs reconnecting." in page and "Salesforce refused the refresh token." in page
+    assert "Acme org needs reconnecting." in page and REASON in page
     assert "Needs reconnect" in page
 
 
