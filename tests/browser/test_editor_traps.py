@@ -12,6 +12,7 @@ from actions.mapping.chains import chain
 from actions.models import Action
 from destinations.models import Destination
 from tests.dashboard.action_pages import action_url
+from tests.engine.conftest import destination, sf  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,3 +153,24 @@ def test_the_banner_names_the_action_that_is_off(
     expect(page.locator("#coverage")).to_contain_text("your Account action is off")
     page.get_by_role("switch", name="Account enabled").click()
     expect(page.locator("#coverage")).not_to_contain_text("group")
+
+
+@pytest.mark.usefixtures("sf", "destination")
+def test_a_new_custom_object_brings_its_fields_without_touching_what_was_typed(
+    signed_in: Any, live_server: Any
+) -> None:
+    connected = Destination.objects.get()
+    page = signed_in
+    page.goto(live_server.url + action_url(connected, "new", kind="custom_object"))
+    page.get_by_label("Name", exact=True).fill("Subscriptions")
+    page.get_by_label("Other field value").fill("$.properties.plan")
+
+    expect(page.locator("#org-note")).to_contain_text("Choose the Salesforce object")
+    page.get_by_label("Salesforce Object").fill("Subscription__c")
+    page.get_by_label("Salesforce Object").press("Tab")
+
+    offered = page.locator("#sf-writable-create option[value$='__c']")
+    expect(offered.first).to_be_attached()
+    expect(page.locator("#org-note")).to_have_count(0)
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Subscriptions")
+    expect(page.get_by_label("Other field value")).to_have_value("$.properties.plan")
