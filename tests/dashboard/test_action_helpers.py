@@ -4,7 +4,7 @@ import pytest
 
 from actions.coverage import Candidate, Gap, gaps
 from actions.event_paths import paths_in
-from actions.forms import shown
+from actions.forms import shown, visibility_rules
 
 
 def test_it_lists_the_leaf_paths_of_events():
@@ -80,3 +80,12 @@ def test_it_counts_no_action_without_an_operation_as_taking_a_type():
 )
 def test_settings_show_as_the_catalog_says(setting, operation, use_bulk, expected):
     assert shown(setting, operation, use_bulk) is expected
+
+
+def test_it_writes_the_visibility_rules_the_page_applies_without_the_server():
+    rules = visibility_rules()
+
+    assert rules["record_matchers"] == "update upsert delete/update upsert delete"
+    assert rules["fields"] == "none create update upsert/none create update upsert"
+    assert rules["batch_size"] == "/update upsert"
+    assert rules["bulk_update_record_id"] == "/update"
