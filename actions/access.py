@@ -21,6 +21,7 @@ def destination_for(
     return membership, get_in_workspace(Destination, membership, destination_id)
 
 
-def action_of(destination: Destination, action_id: uuid.UUID) -> Action:
-    """One of the destination's actions, or 404."""
-    return get_object_or_404(Action, pk=action_id, destination=destination)
+def action_of(destination: Destination, action_id: uuid.UUID, *, archived: bool = False) -> Action:
+    """One of the destination's live actions (or archived ones too, with ``archived``), or 404."""
+    manager = Action.objects if archived else Action.live
+    return get_object_or_404(manager, pk=action_id, destination=destination)

@@ -1,9 +1,14 @@
-"""The six action kinds: their Salesforce object, default trigger and fields.
+"""The six action kinds: their Salesforce object, default trigger, operation and fields.
 
 Pure data (no Django). Defaults follow the action catalog: ``traits.x |
 properties.x`` means the trait when present and not null, else the property,
 which is the default the hosted products use, so users moving over find what
 they know.
+
+A new action starts ready to send what its kind is for: people (Lead,
+Contact) are upserted by their email, companies (Account) by the group's id,
+and Cases and Opportunities, which events announce as new, are created. A
+Custom Object waits for its object, and then for an operation, to be chosen.
 """
 
 from __future__ import annotations
@@ -47,10 +52,27 @@ class KindSpec:
     fields: dict[str, Mapping] = field(default_factory=dict)
     # Required to create when the org's describe is not known.
     required_to_create: tuple[str, ...] = ()
+    # The operation a new action starts with ("": the user must choose).
+    default_operation: str = ""
+    # Record matchers a new action starts with: (Salesforce field, event path).
+    default_matchers: tuple[tuple[str, str], ...] = ()
 
     def default_fields(self) -> dict[str, Mapping]:
         """The field mappings a new action starts with (fields without a default left out)."""
         return {name: mapping for name, mapping in self.fields.items() if mapping is not None}
+
+    def default_record_matchers(self) -> list[dict[str, Any]]:
+        """The record matchers a new action starts with, as the action stores them."""
+        return [{"field": name, "mapping": {"@path": p}} for name, p in self.default_matchers]
+
+
+def free_name(title: str, taken: set[str]) -> str:
+    """The kind's title as a new action's name, numbered when the destination has one so named."""
+    name, number = title, 1
+    while name in taken:
+        number += 1
+        name = f"{title} {number}"
+    return name
 
 
 KINDS: dict[str, KindSpec] = {
@@ -70,6 +92,8 @@ KINDS: dict[str, KindSpec] = {
                 **_address(""),
             },
             required_to_create=("LastName", "Company"),
+            default_operation="upsert",
+            default_matchers=(("Email", "$.traits.email"),),
         ),
         KindSpec(
             key="contact",
@@ -84,6 +108,8 @@ KINDS: dict[str, KindSpec] = {
                 **_address("Mailing"),
             },
             required_to_create=("LastName",),
+            default_operation="upsert",
+            default_matchers=(("Email", "$.traits.email"),),
         ),
         KindSpec(
             key="account",
@@ -102,6 +128,8 @@ KINDS: dict[str, KindSpec] = {
                 "Website": trait_or_property("website"),
             },
             required_to_create=("Name",),
+            default_operation="upsert",
+            default_matchers=(("AccountNumber", "$.groupId"),),
         ),
         KindSpec(
             key="case",
@@ -109,6 +137,7 @@ KINDS: dict[str, KindSpec] = {
             sobject="Case",
             description="Create, update, or upsert cases in Salesforce.",
             fields={"Description": None},
+            default_operation="create",
         ),
         KindSpec(
             key="opportunity",
@@ -117,6 +146,7 @@ KINDS: dict[str, KindSpec] = {
             description="Create, update, or upsert opportunities in Salesforce.",
             fields={"Name": None, "StageName": None, "CloseDate": None, "Amount": None, "Description": None},
             required_to_create=("Name", "StageName", "CloseDate"),
+            default_operation="create",
         ),
         KindSpec(
             key="custom_object",

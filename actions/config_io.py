@@ -3,8 +3,9 @@
 Export never contains a secret (no write key, no token). Import is
 idempotent, matching everything by name, and all-or-nothing: every action is
 validated first, and one transaction applies the whole file. Objects the file
-does not name are left as they are. The schema is documented in
-docs/config.md.
+does not name are left as they are. Archived (deleted) actions are not
+configuration: export leaves them out and import never matches, changes or
+restores one. The schema is documented in docs/config.md.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from actions import catalog
+from actions.mapping.lookalikes import literal_warnings
 from actions.models import Action
 from actions.validation import validate_action
 from destinations.connect import settings_changed
@@ -59,14 +61,14 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     # Write keys of sources the import created: shown once, never stored.
     new_keys: dict[str, str] = field(default_factory=dict)
+    # Fixed texts that look like paths: imported as written, but rarely meant.
+    warnings: list[str] = field(default_factory=list)
 
 
 def export_workspace(workspace: Workspace) -> dict[str, Any]:
     destinations = []
     for destination in (
-        Destination.objects.filter(workspace=workspace)
-        .prefetch_related("sources", "actions")
-        .order_by("name")
+        Destination.objects.filter(workspace=workspace).prefetch_related("sources").order_by("name")
     ):
         destinations.append(
             {
@@ -75,7 +77,7 @@ def export_workspace(workspace: Workspace) -> dict[str, Any]:
                 "sources": sorted(s.name for s in destination.sources.all()),
                 "actions": [
                     {"name": a.name, **{key: getattr(a, key) for key in ACTION_KEYS}}
-                    for a in destination.actions.order_by("created_at")
+                    for a in Action.live.filter(destination=destination).order_by("created_at")
                 ],
             }
         )
@@ -135,7 +137,7 @@ def import_config(config: Any) -> ImportReport:
     problems = check(config)
     if problems:
         raise InvalidConfig(problems)
-    report = ImportReport()
+    report = ImportReport(warnings=warnings(config))
     with transaction.atomic():
         workspace, created = Workspace.objects.get_or_create(name=config["workspace"])
         _note(report, f"workspace {workspace.name}", created, False)
@@ -175,7 +177,7 @@ def _import_destination(
         changed = True
     _note(report, f"destination {destination.name}", created, changed)
     for action_spec in spec.get("actions") or []:
-        action = destination.actions.filter(name=action_spec["name"]).first()
+        action = Action.live.filter(destination=destination, name=action_spec["name"]).first()
         action_created = action is None
         if action is None:
             action = Action(destination=destination, name=action_spec["name"])
@@ -183,6 +185,35 @@ def _import_destination(
         if action_created or action_changed:
             action.save()
         _note(report, f"action {destination.name} / {action.name}", action_created, action_changed)
+
+
+def warnings(config: Mapping[str, Any]) -> list[str]:
+    """Fixed texts in the file's mappings that look like paths or chains, each with where it is.
+
+    In JSON a text is explicit, so these are imported as written; they are
+    still almost always a path missing its @path.
+    """
+    found: list[str] = []
+    for d_index, destination in enumerate(config.get("destinations") or []):
+        for a_index, action in enumerate(destination.get("actions") or []):
+            where = f"destinations[{d_index}].actions[{a_index}]"
+            for key, mapping in _mappings(action):
+                found.extend(
+                    f"{where}.{'.'.join(str(p) for p in (key, *w.path))}: {w.message}"
+                    for w in literal_warnings(mapping)
+                )
+    return found
+
+
+def _mappings(action: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(where, mapping) for every mapping of an action's settings."""
+    found: list[tuple[str, Any]] = [(f"fields.{name}", m) for name, m in (action.get("fields") or {}).items()]
+    for key in ("record_matchers", "other_fields"):
+        found += [(f"{key}[{i}].mapping", row.get("mapping")) for i, row in enumerate(action.get(key) or [])]
+    external = action.get("bulk_upsert_external_id") or {}
+    found += [("bulk_upsert_external_id.mapping", external.get("mapping"))]
+    found += [("bulk_update_record_id", action.get("bulk_update_record_id"))]
+    return [(where, mapping) for where, mapping in found if mapping is not None]
 
 
 def _action_settings(spec: Mapping[str, Any]) -> dict[str, Any]:

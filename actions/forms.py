@@ -9,6 +9,7 @@ form of ``actions.mapping.text``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from django.http import QueryDict
 
 from actions import catalog
-from actions.mapping.text import MappingTextError, from_text, to_text
+from actions.mapping.text import MappingTextError, from_texts, to_text, to_texts
 from actions.models import Action
 from actions.validation import MATCHED_OPERATIONS, OPERATIONS, Errors
 
@@ -25,10 +26,17 @@ BULK_OPERATIONS = ("update", "upsert")
 
 @dataclass
 class Row:
-    """One (Salesforce field, mapping text) row of the editor."""
+    """One (Salesforce field, mapping text) row of the editor, with the field's default text."""
 
     field: str
     text: str
+    default: str = ""
+    # What is wrong with this row's texts, shown beside it.
+    errors: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def blank(self) -> bool:
+        return not (self.field or self.text.strip() or self.default.strip())
 
 
 @dataclass
@@ -60,11 +68,39 @@ class EditorForm:
     @property
     def visible(self) -> dict[str, bool]:
         """``shows`` for every optional setting, for templates."""
-        keys = ("record_matchers", "fields", "use_bulk", "bulk_upsert_external_id", "bulk_update_record_id")
-        return {key: self.shows(key) for key in (*keys, "batch_size")}
+        return {key: self.shows(key) for key in OPTIONAL_SETTINGS}
 
     def error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)
+
+
+OPTIONAL_SETTINGS = (
+    "record_matchers",
+    "fields",
+    "use_bulk",
+    "bulk_upsert_external_id",
+    "bulk_update_record_id",
+    "batch_size",
+)
+# How the page names "no operation chosen yet" in its visibility rules.
+NO_OPERATION = "none"
+
+
+def visibility_rules() -> dict[str, str]:
+    """For each optional setting, the operations that show it, without and with Bulk on.
+
+    Written as ``"create update upsert/update upsert"`` for a ``data-`` attribute:
+    the page shows and hides settings as the operation changes with the very
+    rule of ``shown``, without asking the server, so nothing typed meanwhile
+    can be lost.
+    """
+    choices = ("", *OPERATIONS)
+    rules = {}
+    for setting in OPTIONAL_SETTINGS:
+        plain = [op or NO_OPERATION for op in choices if shown(setting, op, False)]
+        bulk = [op or NO_OPERATION for op in choices if shown(setting, op, True)]
+        rules[setting] = f"{' '.join(plain)}/{' '.join(bulk)}"
+    return rules
 
 
 def shown(setting: str, operation: str, use_bulk: bool) -> bool:
@@ -94,8 +130,8 @@ def from_action(action: Action) -> EditorForm:
         sobject=action.sobject,
         matcher_operator=action.matcher_operator,
         matchers=[Row(r.get("field", ""), to_text(r.get("mapping"))) for r in action.record_matchers],
-        fields=[Row(name, to_text(action.fields.get(name))) for name in spec.fields],
-        other_fields=[Row(r.get("field", ""), to_text(r.get("mapping"))) for r in action.other_fields],
+        fields=[Row(name, *to_texts(action.fields.get(name))) for name in spec.fields],
+        other_fields=[Row(r.get("field", ""), *to_texts(r.get("mapping"))) for r in action.other_fields],
         use_bulk=action.use_bulk,
         bulk_external=Row(str(external.get("field") or ""), to_text(external.get("mapping"))),
         bulk_record_id=to_text(action.bulk_update_record_id),
@@ -117,7 +153,10 @@ def read(post: QueryDict, kind: str) -> EditorForm:
         sobject=post.get("sobject", "").strip(),
         matcher_operator=post.get("matcher_operator", "OR"),
         matchers=_rows(post, "matcher"),
-        fields=[Row(name, post.get(f"field__{name}", "")) for name in spec.fields],
+        fields=[
+            Row(name, post.get(f"field__{name}", ""), post.get(f"default__{name}", ""))
+            for name in spec.fields
+        ],
         other_fields=_rows(post, "other"),
         # The Bulk API only updates and upserts: a box left ticked under another operation means nothing.
         use_bulk=post.get("use_bulk") == "on" and operation in BULK_OPERATIONS,
@@ -131,24 +170,34 @@ def read(post: QueryDict, kind: str) -> EditorForm:
 
 def _rows(post: QueryDict, prefix: str) -> list[Row]:
     names, texts = post.getlist(f"{prefix}_field"), post.getlist(f"{prefix}_value")
-    rows = [Row(name.strip(), text) for name, text in zip(names, texts, strict=False)]
-    # The editor always offers an empty row to fill in; it is not a setting.
-    return [row for row in rows if row.field or row.text.strip()]
+    defaults = post.getlist(f"{prefix}_default")
+    defaults += [""] * (len(names) - len(defaults))
+    rows = [
+        Row(name.strip(), text, default) for name, text, default in zip(names, texts, defaults, strict=False)
+    ]
+    # An empty row offered to type in is not a setting.
+    return [row for row in rows if not row.blank]
 
 
 def settings_of(form: EditorForm) -> dict[str, Any]:
     """The action settings the form stands for; unreadable texts become errors on ``form``."""
 
-    def mapping(key: str, label: str, text: str) -> Any:
+    def mapping(key: str, label: str, text: str, default: str = "", row: Row | None = None) -> Any:
         try:
-            return from_text(text)
+            return from_texts(text, default)
         except MappingTextError as exc:
-            form.error(key, f"{label} {exc}")
+            message = f"{label} {exc}"
+            if row is None:
+                form.error(key, message)
+            else:
+                # Shown beside the row; kept under its own key so that nothing is saved.
+                row.errors.append(message)
+                form.error(f"{key}:{label}", message)
             return None
 
     fields = {}
     for row in form.fields:
-        value = mapping("fields", row.field, row.text)
+        value = mapping("fields", row.field, row.text, row.default, row)
         if value is not None:
             fields[row.field] = value
     external = None
@@ -165,13 +214,19 @@ def settings_of(form: EditorForm) -> dict[str, Any]:
         "operation": form.operation if form.operation in OPERATIONS else "",
         "sobject": form.sobject if form.kind == "custom_object" else "",
         "record_matchers": [
-            {"field": r.field, "mapping": mapping("record_matchers", f"Record matcher {r.field}", r.text)}
+            {
+                "field": r.field,
+                "mapping": mapping("record_matchers", f"Record matcher {r.field}", r.text, row=r),
+            }
             for r in form.matchers
         ],
         "matcher_operator": form.matcher_operator,
         "fields": fields,
         "other_fields": [
-            {"field": r.field, "mapping": mapping("other_fields", r.field or "Other field", r.text)}
+            {
+                "field": r.field,
+                "mapping": mapping("other_fields", r.field or "Other field", r.text, r.default, r),
+            }
             for r in form.other_fields
         ],
         "use_bulk": form.use_bulk,

@@ -34,6 +34,13 @@ class MatcherOperator(models.TextChoices):
     AND = "AND", "AND: all matchers"
 
 
+class LiveActions(models.Manager["Action"]):
+    """The actions that are not archived: the ones that are routed, sent, listed and exported."""
+
+    def get_queryset(self) -> models.QuerySet[Action]:
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
 class Action(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="actions")
@@ -41,7 +48,7 @@ class Action(models.Model):
     name = models.CharField(max_length=100)
     enabled = models.BooleanField(default=True)
     trigger = models.TextField(blank=True, default="")
-    # Blank until the user chooses: the catalog offers no default operation.
+    # Blank until chosen (a new action of most kinds starts with one: see the catalog).
     operation = models.CharField(max_length=10, choices=Operation.choices, blank=True, default="")
     # The Salesforce object of a Custom Object action; the other kinds imply theirs.
     sobject = models.CharField(max_length=100, blank=True, default="")
@@ -61,6 +68,9 @@ class Action(models.Model):
     bulk_update_record_id: models.JSONField[Any] = models.JSONField(null=True, blank=True)
     batch_size = models.PositiveIntegerField(default=1000)
     clear_fields_on_null = models.BooleanField(default=False)
+    # Set when the user deletes the action: it is hidden, never routed or
+    # sent, and its Data Out history stays readable until it is restored.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     # At most one sender works on an action at a time; the lease expires so
     # that a crashed worker does not block the action for ever.
@@ -74,6 +84,10 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Every action, archived ones too (Data Out reads their history); `live` leaves them out.
+    objects = models.Manager()
+    live = LiveActions()
+
     class Meta:
         ordering = ["created_at"]
 
@@ -82,11 +96,13 @@ class Action(models.Model):
 
     @classmethod
     def from_kind(cls, destination: Destination, kind: str, **settings: Any) -> Action:
-        """A new (unsaved) action with its kind's name, default trigger and default fields."""
+        """A new (unsaved) action with its kind's name, trigger, operation, matchers and fields."""
         spec = catalog.kind(kind)
         values: dict[str, Any] = {
             "name": spec.title,
             "trigger": spec.default_trigger,
+            "operation": spec.default_operation,
+            "record_matchers": spec.default_record_matchers(),
             "fields": spec.default_fields(),
             **settings,
         }
@@ -105,6 +121,10 @@ class Action(models.Model):
         errors = validate_action(self.settings())
         if errors:
             raise ValidationError(dict(errors))
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def workspace_id(self) -> uuid.UUID:

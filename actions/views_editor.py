@@ -37,7 +37,9 @@ def action_new(
     membership, destination = destination_for(request.user, workspace_id, destination_id)
     if kind not in catalog.KINDS:
         raise Http404
-    return _editor(request, membership, destination, Action.from_kind(destination, kind))
+    taken = set(Action.objects.filter(destination=destination).values_list("name", flat=True))
+    name = catalog.free_name(catalog.kind(kind).title, taken)
+    return _editor(request, membership, destination, Action.from_kind(destination, kind, name=name))
 
 
 @login_required
@@ -46,7 +48,8 @@ def action_edit(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
     membership, destination = destination_for(request.user, workspace_id, destination_id)
-    return _editor(request, membership, destination, action_of(destination, action_id))
+    # An archived action's page stays readable (Data Out links to it) and offers Restore.
+    return _editor(request, membership, destination, action_of(destination, action_id, archived=True))
 
 
 def _editor(
@@ -59,9 +62,14 @@ def _editor(
     settings = forms.settings_of(form)
     org = org_fields.for_editor(destination, action.kind, str(settings["sobject"]))
     if "_refresh" in request.POST:
-        # The operation or the object changed: show the form for it, save nothing.
+        # The object changed (or, without JavaScript, the operation): show its
+        # fields, save nothing. htmx swaps only the pickers, never an input.
         form.errors = {}
-        return render_editor(request, membership, destination, action, form, org)
+        partial = "org-refresh" if is_htmx(request) else None
+        return render_editor(request, membership, destination, action, form, org, partial=partial)
+    if action.is_archived:
+        messages.error(request, "Nothing was saved: this action is deleted. Restore it to change it.")
+        return render_editor(request, membership, destination, action, form, org, status=409)
     if org.unknown_object and action.kind == "custom_object":
         form.error("sobject", org.note)
     if not form.errors:
@@ -93,14 +101,14 @@ def render_editor(
     org: org_fields.OrgFields | None = None,
     status: int = 200,
     extra: dict[str, Any] | None = None,
+    partial: str | None = None,
 ) -> HttpResponse:
     if org is None:
         org = org_fields.for_editor(destination, action.kind, form.sobject)
     context = page_context(
         membership, destination, **editor_context(destination, action, form, org), **(extra or {})
     )
-    # htmx asks for the form alone when the operation or the object changes.
-    template = "actions/editor.html#editor-form" if is_htmx(request) else "actions/editor.html"
+    template = f"actions/editor.html#{partial}" if partial else "actions/editor.html"
     return render(request, template, context, status=status)
 
 
@@ -122,6 +130,8 @@ def editor_context(
         "form": form,
         "org": org,
         "operations": Action._meta.get_field("operation").choices,
+        "shown_for": forms.visibility_rules(),
+        "writable_list": f"sf-writable-{form.operation if form.operation in ('update', 'upsert') else 'create'}",
         "event_paths": event_paths.paths_in(payloads),
         "writable": {
             "create": org.choices("createable"),

@@ -7,7 +7,11 @@ order once it is connected again.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from deliveries.doorbell import ring
@@ -31,3 +35,14 @@ def release_deliveries(destination: Destination) -> list[str]:
     held.update(status=Status.PENDING, due_at=now, updated_at=now)
     ring(action_ids)
     return action_ids
+
+
+def held_counts(destinations: Iterable[Destination]) -> dict[uuid.UUID, int]:
+    """How many deliveries each destination holds (destinations holding none are left out)."""
+    rows = (
+        Delivery.objects.filter(destination__in=list(destinations), status=Status.HELD)
+        .order_by()
+        .values("destination_id")
+        .annotate(held=Count("id"))
+    )
+    return {row["destination_id"]: row["held"] for row in rows}

@@ -38,7 +38,7 @@ def wanted_by(integrations: Any, destination_name: str) -> bool:
 def route(source: Source, events: Iterable[Event]) -> set[str]:
     """Create the deliveries of new events; returns the ids of the actions to wake."""
     actions = list(
-        Action.objects.filter(enabled=True, destination__enabled=True, destination__sources=source)
+        Action.live.filter(enabled=True, destination__enabled=True, destination__sources=source)
         .exclude(trigger="")
         .select_related("destination")
     )

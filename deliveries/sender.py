@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from actions.archiving import close_waiting
 from actions.models import Action
 from deliveries import bulk_polling, bulk_sending
 from deliveries.doorbell import ring
@@ -119,6 +120,11 @@ def send_chunk(action_id: str) -> Step:
     except Action.DoesNotExist:
         return Step.BLOCKED
     destination = action.destination
+    if action.is_archived:
+        # Deleted by the user: nothing more is sent (a delivery routed in the
+        # instant before the archive committed is closed here).
+        close_waiting(action_id)
+        return Step.BLOCKED
     if not (action.enabled and destination.enabled and action.operation):
         return Step.BLOCKED
     if destination.state != ConnectionState.CONNECTED:

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from deliveries.holding import held_counts
 from destinations import api_usage, connect
 from destinations.forms import DestinationForm, NewDestinationForm
 from destinations.models import Destination
@@ -47,8 +48,16 @@ def _to_detail(destination: Destination) -> HttpResponse:
 @require_GET
 def destination_list(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
     membership = membership_for(request.user, workspace_id)
-    destinations = Destination.objects.filter(workspace=membership.workspace).prefetch_related("sources")
-    return render(request, "destinations/list.html", _context(membership, destinations=destinations))
+    destinations = list(
+        Destination.objects.filter(workspace=membership.workspace).prefetch_related("sources")
+    )
+    held = held_counts(destinations)
+    rows = [(d, held.get(d.pk, 0)) for d in destinations]
+    return render(
+        request,
+        "destinations/list.html",
+        _context(membership, destinations=destinations, destination_rows=rows),
+    )
 
 
 @login_required
@@ -100,7 +109,13 @@ def destination_enable(
         return _to_detail(destination)
     destination.enabled = wanted == "on"
     destination.save(update_fields=["enabled"])
-    if destination.enabled:
+    if destination.enabled and not destination.is_connected:
+        messages.warning(
+            request,
+            f"{destination.name} is enabled, but nothing will be sent to Salesforce until it is connected: "
+            "events its actions take are held, not lost, until you press Connect.",
+        )
+    elif destination.enabled:
         messages.success(request, f"{destination.name} is enabled: its actions now take events.")
     else:
         messages.info(request, f"{destination.name} is disabled: it keeps its actions and receives nothing.")

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from deliveries.holding import held_counts
+from destinations.models import ConnectionState
 from workspaces.access import membership_for, owner_membership_for
 from workspaces.forms import AddMemberForm
 from workspaces.models import Membership, Role
@@ -38,12 +40,17 @@ def connections(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
     """Sources and destinations of the workspace: where the dashboard starts."""
     membership = membership_for(request.user, workspace_id)
     workspace = membership.workspace
-    destinations = Paginator(workspace.destinations.prefetch_related("sources"), PER_PAGE)
+    destinations = Paginator(workspace.destinations.prefetch_related("sources"), PER_PAGE).get_page(
+        request.GET.get("destinations")
+    )
     sources = Paginator(workspace.sources.prefetch_related("destinations"), PER_PAGE)
+    held = held_counts(destinations)
     context = {
         "membership": membership,
         "workspace": workspace,
-        "destinations": destinations.get_page(request.GET.get("destinations")),
+        "destinations": destinations,
+        "destination_rows": [(d, held.get(d.pk, 0)) for d in destinations],
+        "needing_reconnect": workspace.destinations.filter(state=ConnectionState.NEEDS_RECONNECT),
         "sources": sources.get_page(request.GET.get("sources")),
         "salesforce_demo": settings.SALESFORCE_DEMO,
     }

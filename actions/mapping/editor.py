@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from actions.mapping import paths, templates
+from actions.mapping import chains, paths, templates
 from actions.mapping.evaluation import directive_name
 
 
@@ -19,7 +19,7 @@ def coalesce(a: str, b: str) -> dict[str, Any]:
     This is the `traits.x | properties.x` default of the catalog, written the
     way the hosted products write it, so that it reads the same in both.
     """
-    return {"@if": {"exists": path(a), "then": path(a), "else": path(b)}}
+    return chains.chain([a, b])
 
 
 def paths_used(mapping: Any) -> set[str]:

@@ -2,7 +2,8 @@
 
     ""                                    no mapping: the field is left out
     $.traits.email                        {"@path": "$.traits.email"}
-    $.traits.email | $.properties.email   the catalog's coalesce (see ``editor.coalesce``)
+    $.traits.email | $.properties.email   the first the event has (a chain, see ``chains``)
+    $.traits.company | "Unknown"          … else the fixed text "Unknown" (or a number, true, false)
     Hello {{traits.first_name}}           {"@template": ...}
     Web                                   the text "Web" (also "5" and "true": typed values are text)
     {"@literal": 5}                       the number 5 (and true, false: the literal's value)
@@ -12,22 +13,35 @@ A text that starts with ``{`` (but not ``{{``), ``[`` or ``"`` is JSON, so every
 language allows can be written, and a literal that would read as a path or
 a template is written as a JSON string. ``to_text`` picks the shortest form
 that reads back to the same mapping.
+
+Text that looks like a path or a chain but is not one (`traits.email`,
+`$.traits.company | Unknown`) is refused with a message saying how to write
+the path, or how to quote the text: taken as fixed text it would be sent as
+it is to every record.
+
+Beside its value, a field of the editor may have a *default*: fixed text
+used when the event has no value (``from_texts``, ``to_texts``). It is the
+same mapping as a chain ending in that text.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
-from actions.mapping.editor import coalesce
+from actions.mapping import chains, paths
+from actions.mapping.lookalikes import looks_like_chain, meant_path
+from actions.mapping.values import MISSING, MissingType
 
 JSON_STARTS = ("{", "[", '"')
-COALESCE = " | "
+PATH_STARTS = ("$.", "$[")
+SEPARATOR = " | "
 LITERAL = "@literal"
 
 
 class MappingTextError(ValueError):
-    """The text is meant as JSON and is not valid JSON."""
+    """The text cannot be read as a mapping; the message follows the field's name."""
 
 
 def from_text(text: str) -> Any:
@@ -42,13 +56,18 @@ def from_text(text: str) -> Any:
         except json.JSONDecodeError as exc:
             raise MappingTextError(f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
         return _unwrapped(mapping)
-    if _is_path(text):
-        return {"@path": text}
-    first, sep, second = text.partition(COALESCE)
-    if sep and _is_path(first.strip()) and _is_path(second.strip()):
-        return coalesce(first.strip(), second.strip())
+    if looks_like_chain(text):
+        return _chain(text)
     if "{{" in text:
         return {"@template": text}
+    if text.startswith(PATH_STARTS):
+        return {"@path": text}
+    meant = meant_path(text)
+    if meant is not None:
+        raise MappingTextError(
+            f'reads as the fixed text "{text}", not the value at {meant}: write {meant} for the value, '
+            f'or put the text in quotes ("{text}") if it is meant.'
+        )
     return text
 
 
@@ -63,6 +82,111 @@ def to_text(mapping: Any) -> str:
         # Typed as is, 5 or true would read as text; the literal reads back as the value.
         return json.dumps({LITERAL: mapping})
     return json.dumps(mapping, ensure_ascii=False)
+
+
+def from_texts(value: str, default: str) -> Any:
+    """The mapping of an editor field with its default text (see the module's notes)."""
+    mapping = from_text(value)
+    fallback = _default(default)
+    if fallback is None:
+        return mapping
+    if mapping is None:
+        # Only a default: the field always gets it.
+        return fallback
+    try:
+        return chains.with_fallback(mapping, fallback)
+    except chains.ChainError as exc:
+        raise MappingTextError(str(exc)) from None
+
+
+def to_texts(mapping: Any) -> tuple[str, str]:
+    """The value and default texts an editor field shows for a mapping (``from_texts`` reads them back)."""
+    inner, fallback = chains.split_fallback(mapping)
+    if isinstance(fallback, str) and fallback and fallback == fallback.strip():
+        value = to_text(inner)
+        if _reads_back_with_default(value, fallback, mapping):
+            return value, fallback
+    return to_text(mapping), ""
+
+
+def _default(text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    # Quotes typed out of habit are not part of the text.
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        try:
+            quoted = json.loads(text)
+        except json.JSONDecodeError:
+            return text
+        if isinstance(quoted, str) and quoted.strip():
+            return quoted
+    return text
+
+
+def _chain(text: str) -> Any:
+    parts = [part.strip() for part in _split(text)]
+    if any(not part for part in parts):
+        raise MappingTextError(
+            'has a "|" with nothing on one side: write a value on each side, '
+            "like $.traits.company | $.properties.company."
+        )
+    links: list[str] = []
+    for position, part in enumerate(parts):
+        if part.startswith(PATH_STARTS) and "{{" not in part:
+            reason = paths.error(part)
+            if reason is not None:
+                raise MappingTextError(f'has "{part}", which is not a valid path: {reason}.')
+            links.append(part)
+            continue
+        meant = meant_path(part)
+        if meant is not None:
+            raise MappingTextError(f'has "{part}", which is not a path: write {meant}.')
+        if position < len(parts) - 1 or not links:
+            raise MappingTextError(
+                f'has {part} before a "|": only the last value of a chain can be fixed text (in quotes); '
+                "the others must be paths like $.traits.email."
+            )
+        fallback = _fallback(part)
+        if fallback is MISSING:
+            raise MappingTextError(
+                f'ends in {part}, which is neither a path nor text in quotes: write … | "{part}" to fall back '
+                "to that text, or put the whole value in quotes if all of it is meant as text."
+            )
+        return chains.chain(links, fallback)
+    return chains.chain(links)
+
+
+def _split(text: str) -> list[str]:
+    """The text cut at each "|" that is not inside a quoted string."""
+    parts, start, quoted, escaped = [], 0, False, False
+    for i, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "|" and not quoted:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _fallback(text: str) -> chains.Fallback | MissingType:
+    """A chain's last value when it is fixed: text in quotes, a number, true or false."""
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError:
+        return MISSING
+    if isinstance(value, float) and not math.isfinite(value):
+        return MISSING
+    return value if chains.is_fallback(value) else MISSING
 
 
 def _unwrapped(mapping: Any) -> Any:
@@ -85,12 +209,30 @@ def _short_forms(mapping: Any) -> list[str]:
         return [mapping["@path"]]
     if isinstance(mapping.get("@template"), str):
         return [mapping["@template"]]
-    branches = mapping.get("@if")
-    if isinstance(branches, dict):
-        then, otherwise = branches.get("then"), branches.get("else")
-        if isinstance(then, dict) and isinstance(otherwise, dict):
-            return [f"{then.get('@path')}{COALESCE}{otherwise.get('@path')}"]
-    return []
+    chain_text = _chain_text(mapping)
+    return [chain_text] if chain_text else []
+
+
+def _chain_text(mapping: Any) -> str | None:
+    """`p1 | p2 | "fallback"` for a chain of paths, or None for any other mapping."""
+    links: list[str] = []
+    while chains.is_link(mapping):
+        then = mapping["@if"]["then"]
+        if not _is_path_mapping(then):
+            return None
+        links.append(then["@path"])
+        mapping = mapping["@if"]["else"]
+    if _is_path_mapping(mapping):
+        links.append(mapping["@path"])
+    elif links and chains.is_fallback(mapping):
+        return SEPARATOR.join([*links, json.dumps(mapping, ensure_ascii=False)])
+    else:
+        return None
+    return SEPARATOR.join(links) if len(links) > 1 else None
+
+
+def _is_path_mapping(mapping: Any) -> bool:
+    return isinstance(mapping, dict) and list(mapping) == ["@path"] and isinstance(mapping["@path"], str)
 
 
 def _reads_back(text: str, mapping: Any) -> bool:
@@ -100,5 +242,8 @@ def _reads_back(text: str, mapping: Any) -> bool:
         return False
 
 
-def _is_path(text: str) -> bool:
-    return text.startswith("$.") and " " not in text and "{{" not in text
+def _reads_back_with_default(value: str, default: str, mapping: Any) -> bool:
+    try:
+        return bool(from_texts(value, default) == mapping)
+    except MappingTextError:
+        return False

@@ -106,7 +106,7 @@ def test_it_refuses_to_clean_an_action_with_errors_per_setting(destination):
 
     from actions.models import Action
 
-    action = Action.from_kind(destination, "contact", trigger='type = "identify" and')
+    action = Action.from_kind(destination, "contact", trigger='type = "identify" and', operation="")
 
     with pytest.raises(ValidationError) as refused:
         action.full_clean()

@@ -64,10 +64,13 @@ def open_actions(page: Any) -> None:
 
 
 def choose_operation(page: Any, operation: str) -> None:
-    """Pick the operation; the form is shown again with that operation's settings."""
+    """Pick the operation; the form shows that operation's settings."""
     page.get_by_label("What to do with the record").select_option(operation)
+    matchers = page.locator("#matchers")
     if operation in ("update", "upsert", "delete"):
-        expect(page.locator("#matchers")).to_be_visible()
+        expect(matchers).to_be_visible()
+    else:
+        expect(matchers).to_be_hidden()
 
 
 def fill_row(page: Any, label: str, field: str, value: str, index: int = 0) -> None:
@@ -77,10 +80,12 @@ def fill_row(page: Any, label: str, field: str, value: str, index: int = 0) -> N
 
 
 def add_lead_upsert_on_email(page: Any, other_field: tuple[str, str]) -> None:
-    """Add a Lead action that upserts by Email, with one Other Field; ends on its editor."""
+    """Add a Lead action, which starts as an upsert by Email, with one Other Field; ends on its editor."""
     page.get_by_role("link", name="Lead").first.click()
-    choose_operation(page, "upsert")
-    fill_row(page, "Record matcher", "Email", "$.traits.email")
+    expect(page.get_by_label("What to do with the record")).to_have_value("upsert")
+    expect(page.locator("#matchers")).to_be_visible()
+    expect(page.get_by_label("Record matcher field")).to_have_value("Email")
+    expect(page.get_by_label("Record matcher value")).to_have_value("$.traits.email")
     fill_row(page, "Other field", *other_field)
     page.get_by_role("button", name="Create action").click()
     expect(page.get_by_role("status")).to_contain_text("was created")

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from actions import archiving
 from actions.models import Action
 from deliveries.models import Delivery
 from destinations.models import Destination
@@ -36,7 +37,8 @@ class History:
 
 
 def make_history(destination: Destination, source: Any, org: Any) -> History:
-    """Deliveries of every kind: delivered, refused by Salesforce, refused before sending, several matches."""
+    """Deliveries of every kind (delivered, refused by Salesforce, refused before sending, several
+    matches), and an archived action."""
     block_emails(org)
     creates = make_action(destination, "lead", "create", name="New leads")
     send(
@@ -64,6 +66,7 @@ def make_history(destination: Destination, source: Any, org: Any) -> History:
         identify("grace", email="grace@x.io", last_name="Hopper", company="Navy", again=True),
     )
     deliver(upserts)
+    archiving.archive(make_action(destination, "contact", "create", name="Old contacts", enabled=False))
     return History(
         destination=destination,
         creates=creates,
@@ -90,6 +93,10 @@ def page_urls(history: History, source_id: Any) -> dict[str, str]:
         "actions": reverse("actions:list", kwargs=of_destination),
         "action-editor": reverse("actions:edit", kwargs={**of_destination, "action_id": history.upserts.pk}),
         "new-action": reverse("actions:new", kwargs={**of_destination, "kind": "lead"}),
+        "delete-action": reverse(
+            "actions:delete", kwargs={**of_destination, "action_id": history.creates.pk}
+        ),
+        "archived-actions": reverse("actions:archived", kwargs=of_destination),
         "send-test-event": reverse(
             "actions:send-test", kwargs={**of_destination, "action_id": history.upserts.pk}
         )

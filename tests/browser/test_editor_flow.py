@@ -83,9 +83,10 @@ def test_a_matcher_salesforce_cannot_filter_on_is_refused(
     flows.open_actions(page)
     flows.add_lead_upsert_on_email(page, other_field=("Rating", "Hot"))
 
-    flows.fill_row(page, "Record matcher", "Description", "$.traits.notes")
+    page.get_by_role("button", name="Add matcher").click()
+    flows.fill_row(page, "Record matcher", "Description", "$.traits.notes", index=1)
     page.get_by_role("button", name="Add field").click()
-    flows.fill_row(page, "Other field", "Industry", "Retail", index=2)
+    flows.fill_row(page, "Other field", "Industry", "Retail", index=1)
     page.get_by_role("button", name="Remove this other field").first.click()
     page.get_by_role("button", name="Save action").click()
 

@@ -23,6 +23,8 @@ PAGES = (
     "action-editor",
     "new-action",
     "send-test-event",
+    "delete-action",
+    "archived-actions",
     "data-out",
     "delivery-lookup",
     "delivery-multiple-matches",

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from actions.models import Action
 from destinations.models import ConnectionState, Destination
+from tests.dashboard.action_pages import action_url as _url
+from tests.dashboard.action_pages import lead_form as _lead_upsert
 from tests.engine import conftest as engine
 
 # The emulator org and a destination connected to it, from the engine tests.
@@ -14,31 +16,11 @@ sf = engine.sf
 destination = engine.destination
 
 
-def _url(destination, name, **kwargs):
-    return reverse(
-        f"actions:{name}",
-        kwargs={"workspace_id": destination.workspace_id, "destination_id": destination.pk, **kwargs},
-    )
-
-
-def _lead_upsert(**extra):
-    post = {
-        "name": "Leads",
-        "enabled": "on",
-        "trigger": 'type = "identify"',
-        "operation": "upsert",
-        "matcher_field": ["Email"],
-        "matcher_value": ["$.traits.email"],
-        "matcher_operator": "OR",
-        "field__LastName": "$.traits.last_name | $.properties.last_name",
-        "field__Company": "$.traits.company",
-        "field__Email": "$.traits.email",
-        "other_field": ["Rating", ""],
-        "other_value": ["Hot", ""],
-        "batch_size": "1000",
-    }
-    post.update(extra)
-    return post
+def _hidden(page, element_id):
+    """Whether the element is rendered hidden; fails when the page has no such element."""
+    found = re.search(rf'<(?:fieldset|div) id="{element_id}"[^>]*>', page)
+    assert found, element_id
+    return found.group(0).endswith(" hidden>")
 
 
 def _datalist(page, name):
@@ -125,7 +107,7 @@ def test_it_shows_the_saved_action_in_the_form(team, offline):
         ({"operation": ""}, "operation", "Choose an operation"),
         ({"trigger": 'type = "identify" and'}, "trigger", "column"),
         ({"matcher_field": [], "matcher_value": []}, "record_matchers", "Add at least one record matcher"),
-        ({"field__Company": '{"@path": '}, "fields", "Company is not valid JSON"),
+        ({"field__Company": '{"@path": '}, "field-Company", "Company is not valid JSON"),
         ({"other_value": ['{"@nope": 1}', ""]}, "other_fields", "Rating"),
         ({"name": " "}, "name", "Give the action a name"),
     ],
@@ -135,7 +117,7 @@ def test_it_shows_errors_beside_their_setting_and_saves_nothing(team, offline, c
 
     page = response.content.decode()
     assert response.status_code == 400
-    errors = re.search(rf'<ul class="errorlist" id="errors-{key}">(.*?)</ul>', page, re.S)
+    errors = re.search(rf'<ul class="errorlist[^"]*" id="errors-{key}">(.*?)</ul>', page, re.S)
     assert errors and message in errors.group(1)
     assert "Nothing was saved" in page
     assert not Action.objects.exists()
@@ -194,9 +176,9 @@ def test_it_shows_the_settings_of_the_operation(team, offline, operation, shown,
     )
 
     for section in shown:
-        assert f'<fieldset id="{section}">' in page
+        assert not _hidden(page, section)
     for section in hidden:
-        assert f'<fieldset id="{section}" hidden>' in page
+        assert _hidden(page, section)
 
 
 def test_it_shows_bulk_settings_for_the_operation(team, offline):
@@ -209,21 +191,26 @@ def test_it_shows_bulk_settings_for_the_operation(team, offline):
         _url(offline, "new", kind="lead"), _lead_upsert(operation="update", use_bulk="on", _refresh="1")
     ).content.decode()
 
-    assert re.search(r'<div class="field">\s*<span class="label">Bulk Upsert External Id', upsert)
-    assert re.search(r'<div class="field" hidden>\s*<label for="id_bulk_record_id"', upsert)
-    assert re.search(r'<div class="field">\s*<label for="id_bulk_record_id"', update)
+    assert re.search(
+        r'<div class="field" data-shown-for="[^"]*">\s*<span class="label">Bulk Upsert External Id', upsert
+    )
+    assert re.search(
+        r'<div class="field" data-shown-for="[^"]*" hidden>\s*<label for="id_bulk_record_id"', upsert
+    )
+    assert re.search(r'<div class="field" data-shown-for="[^"]*">\s*<label for="id_bulk_record_id"', update)
 
 
-def test_it_renders_only_the_form_for_htmx(team, offline):
+def test_it_renders_only_the_pickers_for_htmx_so_no_input_is_replaced(team, destination):
     response = team.client_for("owner").post(
-        _url(offline, "new", kind="lead"),
-        _lead_upsert(operation="delete", _refresh="1"),
+        _url(destination, "new", kind="custom_object"),
+        _lead_upsert(sobject="Subscription__c", operation="create", _refresh="1"),
         HTTP_HX_REQUEST="true",
     )
 
     body = response.content.decode()
-    assert body.lstrip().startswith('<form id="action-form"')
-    assert "<html" not in body
+    assert body.lstrip().startswith('<div id="org-pickers">')
+    assert any(name.endswith("__c") for name in _datalist(body, "sf-writable-create"))
+    assert "<input" not in body and "<html" not in body
     assert not Action.objects.exists()
 
 
@@ -232,7 +219,7 @@ def test_it_keeps_working_without_the_org_and_says_so(team, offline):
 
     assert "not connected" in page
     assert "type Salesforce API names" in page
-    assert _datalist(page, "sf-writable") == set()
+    assert _datalist(page, "sf-writable-create") == set()
 
 
 def test_it_offers_a_reconnect_button_when_the_destination_needs_it(team, offline):
@@ -256,7 +243,7 @@ class TestPickersFromTheOrg:
             .content.decode()
         )
 
-        writable = _datalist(page, "sf-writable")
+        writable = _datalist(page, "sf-writable-create")
         assert {"LastName", "Company", "Email"} <= writable
         assert "Name" not in writable  # computed, not createable
         assert "IsConverted" in writable  # createable, not updateable
@@ -268,9 +255,10 @@ class TestPickersFromTheOrg:
             .content.decode()
         )
 
-        writable = _datalist(page, "sf-writable")
+        writable = _datalist(page, "sf-writable-update")
         assert {"LastName", "Company", "Email"} <= writable
         assert "IsConverted" not in writable
+        assert 'list="sf-writable-update"' in page
 
     def test_matchers_offer_only_filterable_fields_and_say_why(self, team, destination):
         page = team.client_for("owner").get(_url(destination, "new", kind="lead")).content.decode()
@@ -304,7 +292,7 @@ class TestPickersFromTheOrg:
         )
 
         assert "Subscription__c" in _datalist(page, "sf-objects")
-        assert any(name.endswith("__c") for name in _datalist(page, "sf-writable"))
+        assert any(name.endswith("__c") for name in _datalist(page, "sf-writable-create"))
 
     def test_it_refuses_a_matcher_salesforce_cannot_filter_on(self, team, destination):
         response = team.client_for("owner").post(

@@ -2,9 +2,9 @@
 
 import pytest
 
-from actions.coverage import untaken_types
+from actions.coverage import Candidate, Gap, gaps
 from actions.event_paths import paths_in
-from actions.forms import shown
+from actions.forms import shown, visibility_rules
 
 
 def test_it_lists_the_leaf_paths_of_events():
@@ -40,7 +40,23 @@ def test_it_skips_keys_a_path_cannot_name_and_stops_at_the_limit():
     ],
 )
 def test_it_names_the_types_no_trigger_takes(triggers, untaken):
-    assert untaken_types(triggers) == untaken
+    actions = [Candidate(f"a{i}", trigger, True, "upsert") for i, trigger in enumerate(triggers)]
+
+    assert [gap.type for gap in gaps(actions)] == untaken
+
+
+def test_it_names_the_switched_off_actions_that_would_take_a_type():
+    actions = [
+        Candidate("Account", 'type = "group"', False, "upsert"),
+        Candidate("Groups too", 'type = "group" or type = "track"', False, "create"),
+        Candidate("Lead", 'type = "identify"', True, "upsert"),
+    ]
+
+    assert gaps(actions) == [Gap("group", ("Account", "Groups too"))]
+
+
+def test_it_counts_no_action_without_an_operation_as_taking_a_type():
+    assert gaps([Candidate("Lead", 'type = "identify"', True, "")])[0] == Gap("identify", ())
 
 
 @pytest.mark.parametrize(
@@ -64,3 +80,12 @@ def test_it_names_the_types_no_trigger_takes(triggers, untaken):
 )
 def test_settings_show_as_the_catalog_says(setting, operation, use_bulk, expected):
     assert shown(setting, operation, use_bulk) is expected
+
+
+def test_it_writes_the_visibility_rules_the_page_applies_without_the_server():
+    rules = visibility_rules()
+
+    assert rules["record_matchers"] == "update upsert delete/update upsert delete"
+    assert rules["fields"] == "none create update upsert/none create update upsert"
+    assert rules["batch_size"] == "/update upsert"
+    assert rules["bulk_update_record_id"] == "/update"

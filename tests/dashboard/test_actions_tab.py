@@ -10,20 +10,8 @@ from actions.models import Action
 from deliveries.models import Delivery
 from destinations.models import Destination
 from sources.models import Event
-
-
-@pytest.fixture
-def target(team, source):
-    destination = Destination.objects.create(workspace=team.workspace, name="Acme", enabled=True)
-    destination.sources.add(source.source)
-    return destination
-
-
-def _url(destination, name="list", **kwargs):
-    return reverse(
-        f"actions:{name}",
-        kwargs={"workspace_id": destination.workspace_id, "destination_id": destination.pk, **kwargs},
-    )
+from tests.dashboard.action_pages import action_url as _url
+from tests.dashboard.action_pages import part_of
 
 
 def _action(destination, **values):
@@ -159,12 +147,13 @@ def test_it_requires_csrf_on_the_switch_and_delete(team, target):
     assert Action.objects.get(pk=action.pk).enabled
 
 
-def test_it_deletes_an_action(team, target):
+def test_it_deletes_an_action_by_archiving_it(team, target):
     action = _action(target)
 
     team.client_for("member").post(_url(target, "delete", action_id=action.pk))
 
-    assert not Action.objects.filter(pk=action.pk).exists()
+    assert Action.objects.get(pk=action.pk).archived_at is not None
+    assert not Action.live.filter(pk=action.pk).exists()
 
 
 def test_it_refuses_an_action_of_another_destination(team, target):
@@ -199,3 +188,25 @@ def test_it_says_when_the_destination_is_disabled(team, target):
     page = team.client_for("member").get(_url(target)).content.decode()
 
     assert "This destination is disabled" in page
+
+
+def test_it_names_the_switched_off_action_that_would_take_a_type(team, target):
+    _action(target, name="Account", kind="account", trigger='type = "group"', enabled=False)
+    _action(target)
+
+    page = team.client_for("owner").get(_url(target)).content.decode()
+
+    banner = part_of(page, r'<div id="coverage">(.*?)</div>')
+    assert "your Account action is off" in " ".join(banner.split())
+    assert "Add an Account action" not in banner
+
+
+def test_it_names_the_action_switched_off_in_the_banner_that_comes_back(team, target):
+    account = _action(target, name="Account", kind="account", trigger='type = "group"')
+
+    response = team.client_for("owner").post(
+        _url(target, "toggle", action_id=account.pk), {"enabled": "off"}, HTTP_HX_REQUEST="true"
+    )
+
+    banner = part_of(response.content.decode(), r'<div id="coverage" hx-swap-oob="true">(.*?)</div>')
+    assert "your Account action is off" in " ".join(banner.split())

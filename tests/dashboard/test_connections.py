@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from destinations.models import Destination
 from sources.provisioning import create_source
+from tests.dashboard.holding_support import REASON, destination_holding_two
 
 
 def _url(team):
@@ -54,3 +55,24 @@ def test_it_pages_long_lists(team):
     assert "Org 29" in second and "Org 00" not in second
     assert "?destinations=2" in first
     assert "app 2" in second
+
+
+def test_it_shows_held_deliveries_and_the_destinations_that_need_reconnecting(team, source):
+    destination = destination_holding_two(team, source)
+
+    page = team.client_for("member").get(_url(team)).content.decode()
+
+    data_out = reverse(
+        "deliveries:data-out", kwargs={"workspace_id": team.workspace.pk, "destination_id": destination.pk}
+    )
+    assert f'href="{data_out}?status=held">2 deliveries held</a>' in page
+    assert "Acme org needs reconnecting." in page and REASON in page
+    assert "Needs reconnect" in page
+
+
+def test_it_says_an_enabled_destination_sends_nothing_until_connected(team):
+    Destination.objects.create(workspace=team.workspace, name="Acme org", enabled=True)
+
+    page = team.client_for("member").get(_url(team)).content.decode()
+
+    assert "nothing is sent until it is connected" in page

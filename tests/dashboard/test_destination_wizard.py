@@ -131,3 +131,14 @@ def test_a_disabled_destination_keeps_its_actions_and_receives_nothing(team, sou
     team.client_for("owner").post(_ws(team, "enable", destination_id=destination.pk), {"enabled": "on"})
     send(source, identify("u2", last_name="Roe", company="Acme"))
     assert Delivery.objects.filter(action=action).count() == 1
+
+
+def test_enabling_before_connecting_says_nothing_is_sent_until_it_is_connected(team):
+    target = Destination.objects.create(workspace=team.workspace, name="Acme")
+    client = team.client_for("owner")
+
+    response = client.post(_ws(team, "enable", destination_id=target.pk), {"enabled": "on"}, follow=True)
+
+    page = " ".join(response.content.decode().split())
+    assert "Acme is enabled, but nothing will be sent to Salesforce until it is connected" in page
+    assert "nothing is sent to Salesforce until it is connected" in page

@@ -32,6 +32,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Nothing was changed:\n" + "\n".join(f"  {p}" for p in invalid.problems)
             ) from None
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
         for label in report.created:
             self.stdout.write(f"created {label}")
         for label in report.updated:
