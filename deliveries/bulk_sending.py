@@ -28,7 +28,7 @@ from deliveries import bulk_polling
 from deliveries.execution import CallTrace, outcome_of_error
 from deliveries.followups import follow_up
 from deliveries.models import DUE_STATUSES, BulkJob, BulkPhase, Delivery
-from deliveries.outcomes import Outcome, Result
+from deliveries.outcomes import Outcome, refused
 from deliveries.planner import Item, plan_direct
 from deliveries.preparing import Prepared, action_spec, prepare
 from deliveries.recording import record_outcomes, start_attempts
@@ -185,10 +185,5 @@ def _start_job(job: BulkJob, data: str) -> None:
 
 
 def _unconfigured(due: list[Delivery]) -> dict[int, Outcome]:
-    failure = Outcome(
-        Result.FAILED,
-        400,
-        error_code="BULK_KEY_MISSING",
-        message="The action uses the Bulk API but has no Bulk Upsert External Id / Bulk Update Record Id.",
-    )
-    return {d.pk: replace(failure) for d in due}
+    message = "The action uses the Bulk API but has no Bulk Upsert External Id / Bulk Update Record Id."
+    return {d.pk: refused("BULK_KEY_MISSING", message) for d in due}

@@ -1,8 +1,8 @@
 """The Data Out chart: outcomes per hour over the last 24 hours, drawn as inline SVG.
 
-``hourly_counts`` asks the database once (grouped by hour and status, which
-works alike on SQLite and PostgreSQL); everything after that is plain
-arithmetic on those counts, so the geometry is tested without a database.
+``hourly_counts`` asks the database once (a count per hour and status);
+everything after that is plain arithmetic on those counts, so the geometry
+is tested without a database.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db import connections
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 
 from deliveries.models import Delivery
@@ -90,15 +91,35 @@ def hour_slots(now: datetime, hours: int = HOURS) -> list[datetime]:
 
 def hourly_counts(deliveries: QuerySet[Delivery], now: datetime) -> dict[tuple[datetime, str], int]:
     """Deliveries created in each of the last 24 hours, by hour and status: one query."""
-    since = hour_slots(now)[0]
+    slots = hour_slots(now)
+    recent = deliveries.filter(
+        created_at__gte=slots[0], status__in=[status for status, _ in SERIES]
+    ).order_by()
+    if connections[recent.db].vendor == "sqlite":
+        return _counted_per_hour(recent, slots)
     grouped = (
-        deliveries.filter(created_at__gte=since, status__in=[status for status, _ in SERIES])
-        .annotate(hour=TruncHour("created_at"))
-        .values("hour", "status")
-        .annotate(count=Count("id"))
-        .order_by()
+        recent.annotate(hour=TruncHour("created_at")).values("hour", "status").annotate(count=Count("id"))
     )
     return {(row["hour"], row["status"]): row["count"] for row in grouped}
+
+
+def _counted_per_hour(recent: QuerySet[Delivery], slots: list[datetime]) -> dict[tuple[datetime, str], int]:
+    """The same counts as conditional counts over plain ranges of ``created_at``.
+
+    SQLite truncates a time by calling back into Python for every row: a day
+    of 100,000 deliveries took over a second (PostgreSQL truncates natively).
+    """
+    per_hour = {
+        f"h{index}": Count("id", filter=Q(created_at__gte=hour, created_at__lt=hour + timedelta(hours=1)))
+        for index, hour in enumerate(slots)
+    }
+    grouped = recent.values("status").annotate(**per_hour)
+    return {
+        (hour, row["status"]): row[f"h{index}"]
+        for row in grouped
+        for index, hour in enumerate(slots)
+        if row[f"h{index}"]
+    }
 
 
 def build(counts: dict[tuple[datetime, str], int], now: datetime) -> Chart:

@@ -34,6 +34,8 @@ CSV_COLUMNS = (
     "api_calls",
     "bulk_job_id",
     "is_test",
+    "refused_before_sending",
+    "matched_record_ids",
 )
 
 
@@ -94,10 +96,15 @@ def rows(deliveries: QuerySet[Delivery], *, with_attempts: bool = False) -> Iter
             "email": delivery.event.email,
             "record_id": delivery.record_id,
             "created_record": delivery.created_record,
+            # What Salesforce answered; None when it was never asked (a
+            # refusal before sending) or has not answered yet.
+            "salesforce_status": delivery.status_code,
             "status_code": delivery.status_code,
+            "refused_before_sending": delivery.refused_before_sending,
             "error_code": delivery.error_code,
             "error_message": delivery.error_message,
             "error_fields": delivery.error_fields,
+            "matched_record_ids": delivery.matched_record_ids,
             "attempts": delivery.attempts,
             "api_calls": round(delivery.api_calls, 6),
             "bulk_job_id": delivery.bulk_job_id,
@@ -126,7 +133,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> Any:
-    """A value made safe to open in a spreadsheet: text that looks like a formula gets a leading quote."""
+    """A value made safe to open in a spreadsheet: text that looks like a formula gets a leading quote.
+
+    A list (the matched record ids) becomes one cell, its items separated by spaces.
+    """
+    if isinstance(value, list):
+        value = " ".join(str(item) for item in value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value

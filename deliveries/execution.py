@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from deliveries.outcomes import Outcome, Result
+from deliveries.outcomes import MATCHES_KEPT, Outcome, Result, refused
 from deliveries.planner import (
     Item,
     Spec,
@@ -82,6 +82,8 @@ def outcome_of_error(error: SalesforceError) -> Outcome:
 
 
 def outcome_of_verdict(verdict: Verdict) -> Outcome:
+    if verdict.status_code is None:
+        return refused(verdict.error_code, verdict.message, list(verdict.fields))
     result = Result.MULTIPLE_MATCHES if verdict.status == "multiple_matches" else Result.FAILED
     return Outcome(
         result=result,
@@ -89,6 +91,7 @@ def outcome_of_verdict(verdict: Verdict) -> Outcome:
         error_code=verdict.error_code,
         message=verdict.message,
         fields=list(verdict.fields),
+        matched_record_ids=list(verdict.record_ids[:MATCHES_KEPT]),
     )
 
 
@@ -114,8 +117,6 @@ class ChunkRun:
     def run(self, items: Sequence[Item]) -> dict[int, Outcome]:
         if strategy(self.spec) is Strategy.LOOKUP:
             writes = self._lookup_then_plan(items)
-            if writes is None:
-                return self.outcomes
         else:
             writes = plan_direct(self.spec, items)
         for delivery_id, verdict in writes.verdicts.items():
@@ -124,11 +125,13 @@ class ChunkRun:
         self._write(writes)
         return self.outcomes
 
-    def _lookup_then_plan(self, items: Sequence[Item]) -> Writes | None:
+    def _lookup_then_plan(self, items: Sequence[Item]) -> Writes:
         items = list(items)
         queries = self._lookup_queries(items)
+        # The lookup is theirs only for the deliveries whose values are in it:
+        # one without a matcher value is refused on its own, having sent nothing.
+        waiting = [item.delivery_id for item in items if missing_matcher_verdict(self.spec, item) is None]
         records: list[dict[str, Any]] = []
-        waiting = [item.delivery_id for item in items]
         for query in queries:
             self.trace.take()
             try:
@@ -142,7 +145,10 @@ class ChunkRun:
                 )
                 for delivery_id in waiting:
                     self._finish(delivery_id, outcome_of_error(error))
-                return None
+                # Those without a value are still refused for what they lack.
+                looked_up = set(waiting)
+                refusals = [item for item in items if item.delivery_id not in looked_up]
+                return plan_after_lookup(self.spec, refusals, [])
             records.extend(found)
             self._trace_lookup(waiting, query, self.trace.take(), {"totalSize": len(found)})
         return plan_after_lookup(self.spec, items, records)
@@ -164,16 +170,7 @@ class ChunkRun:
             except UnusableMatcher as unusable:
                 bad = looked_up[unusable.group_index]
                 fields = [unusable.field] if unusable.field else []
-                self._finish(
-                    bad.delivery_id,
-                    Outcome(
-                        Result.FAILED,
-                        400,
-                        error_code="INVALID_MATCHER_VALUE",
-                        message=str(unusable),
-                        fields=fields,
-                    ),
-                )
+                self._finish(bad.delivery_id, refused("INVALID_MATCHER_VALUE", str(unusable), fields))
                 items.remove(bad)
 
     def _check_required(self, writes: Writes) -> None:
@@ -185,7 +182,7 @@ class ChunkRun:
             if missing:
                 verdict = Verdict(
                     "failed",
-                    400,
+                    None,
                     "REQUIRED_FIELD_MISSING",
                     f"Required fields are missing: [{', '.join(missing)}]",
                     fields=missing,
@@ -276,6 +273,10 @@ class ChunkRun:
         outcome.requests[:0] = self._lookup_requests.get(delivery_id, [])
         outcome.responses[:0] = self._lookup_responses.get(delivery_id, [])
         outcome.api_calls += self._lookup_share.get(delivery_id, 0)
+        if outcome.requests:
+            # An upsert whose lookup found nothing, refused before creating:
+            # the lookup was sent for it, so "nothing was sent" would be untrue.
+            outcome.refused_before_sending = False
         self.outcomes[delivery_id] = outcome
 
 

@@ -53,6 +53,11 @@ class Filter:
     def is_empty(self) -> bool:
         return not self.params
 
+    @property
+    def chosen_range(self) -> str:
+        """The range the form shows as chosen: "custom" for dates without a range, as typed after an error."""
+        return self.range or self.params.get("range", "")
+
     def query_string(self, **extra: str | int) -> str:
         """The filter as a query string (without "?"), with ``extra`` parameters added."""
         return urlencode({**self.params, **{k: str(v) for k, v in extra.items()}})

@@ -7,8 +7,10 @@ the reader's eyes and show rows twice.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -21,6 +23,8 @@ NEWEST_FIRST = ("-created_at", "-id")
 UNSETTLED = (Status.PENDING, Status.SENDING, Status.RETRYING)
 # The most rows one poll adds, so that a burst does not make one huge response.
 MAX_NEW_ROWS = 200
+# How long before a poll a change may be stamped and yet not committed (a sender's transaction).
+UNCOMMITTED_MARGIN = timedelta(seconds=15)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,26 @@ def cursor(value: str | None, name: str) -> int | None:
     if not value.isdigit():
         raise FilterError(f"{value!r} is not a valid {name!r} cursor: it is a delivery number.")
     return int(value)
+
+
+def poll_time(value: str | None) -> datetime | None:
+    """When the page last polled (a Unix time it was given), or None when absent or unreadable."""
+    try:
+        seconds = float(value or "")
+    except ValueError:
+        return None
+    if not math.isfinite(seconds) or not 0 <= seconds < 2**33:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def moved_since(rows: Iterable[Delivery], polled_at: datetime | None) -> bool:
+    """Whether any of ``rows`` changed since the last poll (any at all, when it is not known when that was).
+
+    A row is stamped before its transaction commits, so a change stamped
+    shortly before the last poll may have been invisible to it: those count too.
+    """
+    return any(polled_at is None or row.updated_at >= polled_at - UNCOMMITTED_MARGIN for row in rows)
 
 
 def _with_relations(deliveries: QuerySet[Delivery]) -> QuerySet[Delivery]:

@@ -93,6 +93,11 @@ class Delivery(models.Model):
     error_code = models.CharField(max_length=100, blank=True, default="")
     error_message = models.TextField(blank=True, default="")
     error_fields: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
+    # Refused by our own checks (a required field missing, no matcher value,
+    # a value of the wrong type) before anything was sent: no Salesforce status.
+    refused_before_sending = models.BooleanField(default=False)
+    # Multiple matches: the ids of the records that matched (the first 50).
+    matched_record_ids: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
     # This delivery's share of the Salesforce API calls spent on it
     # (a call that carried 200 records costs each of them 1/200).
     api_calls = models.FloatField(default=0)

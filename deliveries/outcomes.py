@@ -34,3 +34,25 @@ class Outcome:
     # The answers, in the same order: [{"status", "body"}].
     responses: list[dict[str, Any]] = field(default_factory=list)
     api_calls: float = 0.0
+    # Refused by our own checks before anything was sent for it: Salesforce
+    # never saw it, so it carries no Salesforce status (``status_code`` None).
+    refused_before_sending: bool = False
+    # Multiple matches: the records that matched (at most ``MATCHES_KEPT``).
+    matched_record_ids: list[str] = field(default_factory=list)
+
+
+# A matcher as loose as a company name can match thousands of records; the
+# message gives their number, and this many are kept to be listed.
+MATCHES_KEPT = 50
+
+
+def refused(error_code: str, message: str, fields: list[str] | None = None) -> Outcome:
+    """A delivery our own checks refused before sending anything (no Salesforce status)."""
+    return Outcome(
+        Result.FAILED,
+        None,
+        error_code=error_code,
+        message=message,
+        fields=list(fields or []),
+        refused_before_sending=True,
+    )

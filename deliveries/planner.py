@@ -74,7 +74,9 @@ class Verdict:
     """A delivery's final outcome, decided without writing anything."""
 
     status: str  # "failed" or "multiple_matches"
-    status_code: int
+    # What Salesforce answers in the same case (404 no match, 300 several);
+    # None for a refusal by our own checks, which Salesforce never sees.
+    status_code: int | None
     error_code: str
     message: str
     record_ids: tuple[str, ...] = ()
@@ -110,14 +112,14 @@ def missing_matcher_verdict(spec: Spec, item: Item) -> Verdict | None:
     if spec.operator == "AND" and absent:
         return Verdict(
             "failed",
-            400,
+            None,
             "MISSING_MATCHER_VALUE",
             f"Record matcher {', '.join(absent)} has no value in this event.",
         )
     if len(absent) == len(names):
         return Verdict(
             "failed",
-            400,
+            None,
             "MISSING_MATCHER_VALUE",
             f"No record matcher has a value in this event ({', '.join(names)}).",
         )

@@ -7,13 +7,13 @@ alone, with a message naming the field).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from actions import catalog
 from actions.models import Action
 from deliveries.execution import outcome_of_error, outcome_of_verdict
 from deliveries.models import Delivery
-from deliveries.outcomes import Outcome, Result
+from deliveries.outcomes import Outcome, refused
 from deliveries.planner import Item, Verdict
 from deliveries.rendering import ActionSpec, Describe, render
 from destinations.models import Destination
@@ -49,8 +49,8 @@ def prepare(spec: ActionSpec, destination: Destination, due: list[Delivery]) -> 
     except SalesforceError as error:
         return {d.pk: outcome_of_error(error) for d in due}
     except describe.UnknownObject as unknown:
-        failure = Outcome(Result.FAILED, 404, error_code="NOT_FOUND", message=str(unknown))
-        return {d.pk: replace(failure) for d in due}
+        # Known from the org's object list: no write was sent to find out.
+        return {d.pk: refused("NOT_FOUND", str(unknown)) for d in due}
     prepared = Prepared(Describe(fields))
     for delivery in due:
         rendered = render(spec, delivery.event.payload, prepared.info, delivery.pk)

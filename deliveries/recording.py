@@ -37,6 +37,8 @@ _DELIVERY_FIELDS = [
     "error_code",
     "error_message",
     "error_fields",
+    "refused_before_sending",
+    "matched_record_ids",
     "api_calls",
     "updated_at",
 ]
@@ -110,6 +112,8 @@ def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: da
     delivery.error_code = outcome.error_code
     delivery.error_message = outcome.message
     delivery.error_fields = outcome.fields
+    delivery.refused_before_sending = outcome.refused_before_sending
+    delivery.matched_record_ids = outcome.matched_record_ids
     delivery.api_calls += outcome.api_calls
     if outcome.record_id:
         delivery.record_id = outcome.record_id

@@ -83,7 +83,7 @@ def render(
         fields = {} if action.operation == "delete" else _fields(action, event, describe)
         matchers = _matchers(action, event, describe)
     except _Refused as refused:
-        return Verdict("failed", 400, refused.code, refused.message, fields=refused.fields)
+        return Verdict("failed", None, refused.code, refused.message, fields=refused.fields)
     return Item(delivery_id, fields, matchers)
 
 

@@ -55,6 +55,8 @@ def _retry(deliveries: QuerySet[Delivery], statuses: tuple[Status, ...]) -> int:
         error_code="",
         error_message="",
         error_fields=[],
+        refused_before_sending=False,
+        matched_record_ids=[],
         updated_at=now,
     )
     if changed:

@@ -23,6 +23,8 @@ class Exchange:
     request_body: str
     status: int | None
     response_body: str
+    # The SOQL a lookup ran (the URL carries it encoded, unreadable).
+    soql: str = ""
 
 
 def redacted(value: Any) -> Any:
@@ -58,6 +60,7 @@ def exchanges(requests: list[dict[str, Any]], responses: list[dict[str, Any]]) -
                 request_body=pretty(request.get("body")),
                 status=response.get("status"),
                 response_body=pretty(response.get("body")),
+                soql=str(request.get("soql") or ""),
             )
         )
     return result

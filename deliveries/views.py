@@ -30,6 +30,7 @@ from deliveries import chart, error_groups, listing, retrying, transcript
 from deliveries.data_out import csv_lines, filtered, rows
 from deliveries.filters import PARAMS, RANGE_LABELS, STATUSES, Filter, FilterError, parse
 from deliveries.models import Delivery, Status
+from deliveries.outcomes import MATCHES_KEPT
 from destinations.models import Destination
 from workspaces.access import get_in_workspace, membership_for
 from workspaces.models import Membership
@@ -103,7 +104,8 @@ def data_out(request: HtmxHttpRequest, workspace_id: uuid.UUID, destination_id: 
         all_of_destination = Delivery.objects.filter(destination=destination)
         deliveries = filtered(all_of_destination, selection)
         if request.htmx and after is not None:
-            return _poll(request, context, destination, all_of_destination, deliveries, after)
+            context.update(filter=selection)
+            return _poll(request, context, all_of_destination, deliveries, after, now)
         current = listing.page(deliveries, before)
     except FilterError as exc:
         context.update(_form_context(destination, Filter(params=_raw_params(request))), error=str(exc))
@@ -114,28 +116,41 @@ def data_out(request: HtmxHttpRequest, workspace_id: uuid.UUID, destination_id: 
         context.update(has_actions=destination.actions.exists(), has_deliveries=all_of_destination.exists())
     if request.htmx:
         return render(request, "deliveries/data_out.html#rows", context)
-    context.update(_page_extras(destination, all_of_destination, deliveries, selection, now))
+    context.update(_page_extras(all_of_destination, deliveries, selection, now), polled_at=_unix_time(now))
     return render(request, "deliveries/data_out.html", context)
 
 
 def _poll(
     request: HtmxHttpRequest,
     context: dict[str, Any],
-    destination: Destination,
     all_of_destination: QuerySet[Delivery],
     deliveries: QuerySet[Delivery],
     after: int,
+    now: datetime,
 ) -> HttpResponse:
-    """New rows to put on top, and the watched unsettled rows as they are now."""
+    """New rows to put on top, and the watched unsettled rows as they are now.
+
+    When rows arrived or a watched one changed since the last poll, the
+    counts, the chart and the failure reasons come along, so the figures
+    never disagree with the rows; a page where nothing moves (even one with
+    rows waiting hours for their next try) costs no counting.
+    """
     new = listing.newer_than(deliveries, after)
     watched = [int(i) for i in request.GET.getlist("watch") if i.isdigit()]
+    changed = listing.refreshed(all_of_destination, watched, after)
     context.update(
-        destination=destination,
         new_rows=new,
-        changed_rows=listing.refreshed(all_of_destination, watched, after),
+        changed_rows=changed,
         newest_id=max([after, *(d.pk for d in new)]),
+        polled_at=_unix_time(now),
     )
+    if new or listing.moved_since(changed, listing.poll_time(request.GET.get("polled_at"))):
+        context.update(_figures(all_of_destination, deliveries, context["filter"], now))
     return render(request, "deliveries/data_out.html#poll", context)
+
+
+def _unix_time(moment: datetime) -> str:
+    return f"{moment.timestamp():.6f}"
 
 
 def _raw_params(request: HttpRequest) -> dict[str, str]:
@@ -152,19 +167,24 @@ def _form_context(destination: Destination, selection: Filter) -> dict[str, Any]
     }
 
 
-def _page_extras(
-    destination: Destination,
-    all_of_destination: QuerySet[Delivery],
-    deliveries: QuerySet[Delivery],
-    selection: Filter,
-    now: datetime,
+def _figures(
+    all_of_destination: QuerySet[Delivery], deliveries: QuerySet[Delivery], selection: Filter, now: datetime
 ) -> dict[str, Any]:
-    """What the full page shows around the rows: chart, counts for banners and buttons."""
+    """The counts around the rows: the chart, why deliveries failed, how many "Retry all failed" takes."""
     retryable = selection.status in ("", Status.FAILED)
     return {
         "chart": chart.build(chart.hourly_counts(all_of_destination, now), now),
         "error_groups": error_groups.top_errors(all_of_destination, now - timedelta(hours=chart.HOURS)),
         "failed_count": deliveries.filter(status=Status.FAILED).count() if retryable else 0,
+    }
+
+
+def _page_extras(
+    all_of_destination: QuerySet[Delivery], deliveries: QuerySet[Delivery], selection: Filter, now: datetime
+) -> dict[str, Any]:
+    """What the full page shows around the rows: the figures, and the count for the held banner."""
+    return {
+        **_figures(all_of_destination, deliveries, selection, now),
         "held_count": all_of_destination.filter(status=Status.HELD).count(),
     }
 
@@ -206,5 +226,6 @@ def delivery_detail(
         "event_json": transcript.pretty(delivery.event.payload),
         "attempts": attempts,
         "can_retry": retrying.can_retry(delivery),
+        "matches_kept": MATCHES_KEPT,
     }
     return render(request, "deliveries/detail.html", context)

@@ -7,6 +7,8 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
+from destinations.models import Destination
+
 register = template.Library()
 
 # (seconds in the unit, its short name), largest first.
@@ -29,3 +31,16 @@ def ago_text(moment: datetime, now: datetime) -> str:
 @register.filter
 def ago(moment: datetime | None) -> str:
     return ago_text(moment, timezone.now()) if moment else ""
+
+
+@register.filter
+def record_url(destination: Destination, record_id: str) -> str:
+    """The record's page in the org ("" when the org's address is not known).
+
+    Salesforce's ``{instance URL}/{id}`` rather than Lightning's
+    ``/lightning/r/{object}/{id}/view``: it needs no object name (a 300 from
+    an external-id upsert gives ids alone), and it opens the record in
+    Lightning and Classic alike, whichever the user has.
+    """
+    base = (destination.instance_url or "").rstrip("/")
+    return f"{base}/{record_id}" if base and record_id else ""

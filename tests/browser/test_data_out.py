@@ -11,7 +11,13 @@ from playwright.sync_api import expect
 from actions.models import Action
 from deliveries.models import Delivery, Status
 from destinations.models import Destination
-from tests.dashboard.data_out_support import BLOCKED_DOMAIN, block_emails, data_out_url, lead
+from tests.dashboard.data_out_support import (
+    BLOCKED_DOMAIN,
+    block_emails,
+    data_out_url,
+    lead,
+    lead_without_company,
+)
 from tests.engine.conftest import deliver, destination, make_action, send, sf  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sf", "destination")]
@@ -134,3 +140,59 @@ def test_all_failed_deliveries_of_a_filter_are_retried_with_the_keyboard(
     # The retried rows were pending when the page was drawn; polling settles them.
     rows = signed_in.locator("#delivery-rows .status-badge.status-delivered")
     expect(rows).to_have_count(3, timeout=POLL_WAIT_MS)
+
+
+def test_the_counts_and_the_reasons_follow_the_rows_while_they_poll(
+    signed_in: Any, live_server: Any, source: Any
+) -> None:
+    connected, action = _setup()
+    signed_in.goto(live_server.url + data_out_url(connected))
+    legend = signed_in.locator("#chart-legend")
+    expect(legend).to_contain_text("Delivered 0")
+    signed_in.evaluate("window.loadedOnce = true")
+
+    send(source, lead("ada"), lead("bob"), lead_without_company("eve"))
+    deliver(action)
+
+    expect(legend).to_contain_text("Delivered 2", timeout=POLL_WAIT_MS)
+    expect(legend).to_contain_text("Failed 1")
+    expect(signed_in.locator("#chart-errors")).to_contain_text("REQUIRED_FIELD_MISSING")
+    expect(signed_in.get_by_text("Retry all failed…")).to_be_visible()
+    expect(signed_in.locator("#delivery-rows tr")).to_have_count(3)
+    assert signed_in.evaluate("window.loadedOnce") is True
+
+
+def test_a_delivery_refused_before_sending_says_nothing_was_sent(
+    signed_in: Any, live_server: Any, source: Any
+) -> None:
+    connected, action = _setup()
+    send(source, lead_without_company("eve"))
+    [refused] = deliver(action)
+
+    signed_in.goto(live_server.url + data_out_url(connected))
+
+    row = signed_in.locator(f"#delivery-{refused.pk}")
+    expect(row).to_contain_text("checked before sending — nothing was sent to Salesforce")
+    expect(row.locator(".code")).to_have_count(0)
+    row.get_by_role("link", name=f"Details of delivery {refused.pk}").click()
+    expect(signed_in.locator(".refused-note")).to_be_visible()
+    expect(signed_in.locator(".facts").first).not_to_contain_text("Salesforce status")
+    expect(signed_in.locator(".attempt")).to_contain_text("No call to Salesforce was made in this attempt.")
+
+
+def test_a_poll_leaves_an_open_retry_confirmation_as_it_is(
+    signed_in: Any, live_server: Any, source: Any, salesforce_emulator: Any
+) -> None:
+    connected, action = _setup()
+    send(source, lead_without_company("eve"))
+    deliver(action)
+    signed_in.goto(live_server.url + data_out_url(connected))
+    signed_in.get_by_text("Retry all failed…").click()
+    confirm = signed_in.get_by_role("button", name="Retry 1 failed delivery")
+    expect(confirm).to_be_visible()
+
+    send(source, lead_without_company("mal"))
+    deliver(action)
+
+    expect(signed_in.locator("#chart-legend")).to_contain_text("Failed 2", timeout=POLL_WAIT_MS)
+    expect(confirm).to_be_visible()

@@ -39,6 +39,11 @@ def lead(user: str, email: str | None = None, **traits: Any) -> dict[str, Any]:
     return identify(user, last_name=f"Last {user}", company="Acme", email=email or f"{user}@x.io", **traits)
 
 
+def lead_without_company(user: str) -> dict[str, Any]:
+    """An identify event a Lead create refuses before sending: Company is required."""
+    return identify(user, last_name=f"Last {user}", email=f"{user}@x.io")
+
+
 def block_emails(org: Any) -> None:
     """An emulated org's validation rule that refuses Leads from one domain (a permanent failure)."""
     org.add_validation_rule(

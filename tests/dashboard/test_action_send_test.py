@@ -84,6 +84,21 @@ def test_it_shows_salesforces_refusal(team, destination, source, lead, sf):
     assert sf.records("Lead") == []
 
 
+def test_it_says_nothing_was_sent_when_our_own_checks_refuse_the_event(team, destination, source, sf):
+    creates = engine.make_action(destination, "lead", "create", name="Creates")
+    nameless = _stored(source.source, {"email": "nobody@example.com"})
+    sf.reset_calls()
+
+    page = (
+        team.client_for("owner").post(_url(destination, creates), {"event_id": nameless.pk}).content.decode()
+    )
+
+    assert "Not sent to Salesforce" in page and "Salesforce answered" not in page
+    assert "checked before sending — nothing was sent to Salesforce" in page
+    assert "REQUIRED_FIELD_MISSING" in page
+    assert sf.data_requests() == []
+
+
 def test_it_refuses_when_the_destination_is_not_connected(team, destination, lead, ada, sf):
     destination.state = ConnectionState.NEEDS_RECONNECT
     destination.save()

@@ -7,7 +7,8 @@ import io
 
 from deliveries.data_out import CSV_COLUMNS
 from deliveries.models import Delivery, Status
-from tests.dashboard.data_out_support import block_emails, data_out_url, lead, sent
+from tests.dashboard.data_out_support import block_emails, data_out_url, lead, lead_without_company, sent
+from tests.engine.conftest import deliver, make_action, path, send
 
 
 def _csv(response) -> list[dict[str, str]]:
@@ -31,6 +32,32 @@ def test_it_exports_the_current_filter_as_a_streamed_csv(team, sf, destination, 
     assert list(row) == list(CSV_COLUMNS)
     assert (row["id"], row["status"], row["user_id"]) == (str(failed.pk), "failed", "u2")
     assert row["error_code"] == "FIELD_CUSTOM_VALIDATION_EXCEPTION"
+
+
+def test_it_leaves_the_salesforce_status_empty_for_a_refusal_before_sending(team, sf, destination, source):
+    block_emails(sf.org)
+    sent(sf, destination, source, lead_without_company("ours"), lead("theirs", "t@blocked.example"))
+
+    response = team.client_for("member").get(data_out_url(destination, "export-csv"))
+
+    rows = {row["user_id"]: row for row in _csv(response)}
+    assert (rows["ours"]["status_code"], rows["ours"]["refused_before_sending"]) == ("", "True")
+    assert rows["ours"]["error_code"] == "REQUIRED_FIELD_MISSING"
+    assert (rows["theirs"]["status_code"], rows["theirs"]["refused_before_sending"]) == ("400", "False")
+
+
+def test_it_lists_the_records_a_multiple_matches_delivery_matched_in_one_cell(team, sf, destination, source):
+    sent(sf, destination, source, lead("a", "dup@x.io"), lead("b", "dup@x.io"), name="seed")
+    update = make_action(destination, "lead", "update", matchers=[("Email", path("traits.email"))])
+    send(source, lead("c", "dup@x.io"))
+    deliver(update)
+
+    response = team.client_for("member").get(
+        data_out_url(destination, "export-csv", status="multiple_matches")
+    )
+
+    [row] = _csv(response)
+    assert sorted(row["matched_record_ids"].split(" ")) == sorted(r["Id"] for r in sf.records("Lead"))
 
 
 def test_it_keeps_formulas_in_event_data_from_running_in_a_spreadsheet(team, sf, destination, source):

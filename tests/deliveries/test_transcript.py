@@ -26,6 +26,14 @@ def test_a_request_without_an_answer_has_no_status():
     assert (call.status, call.request_body, call.response_body) == (None, "", "")
 
 
+def test_it_shows_the_soql_a_lookup_ran():
+    soql = "SELECT Id, Email FROM Lead WHERE Email IN ('ada@x.io')"
+
+    [call] = exchanges([{"method": "GET", "path": "/services/data/v62.0/query", "soql": soql}], [])
+
+    assert call.soql == soql
+
+
 def test_text_that_is_not_json_stays_as_it_is():
     assert pretty("Service Unavailable") == "Service Unavailable"
 

@@ -126,3 +126,11 @@ def deliver(action: Action) -> list[Delivery]:
     """Run the action's sender to the end; the deliveries, oldest first."""
     sender.run(str(action.pk))
     return list(Delivery.objects.filter(action=action).order_by("id"))
+
+
+def seed_records(destination: Destination, source: KeyedSource, *messages: dict[str, Any]) -> None:
+    """Records put in the org by a throwaway Lead create action, so a test starts with them there."""
+    seed = make_action(destination, "lead", "create", name="seed", trigger='type = "identify"')
+    send(source, *messages)
+    deliver(seed)
+    seed.delete()

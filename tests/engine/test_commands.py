@@ -36,6 +36,33 @@ def test_it_prints_data_out_as_json_lines(sf, destination, source):
     assert _run("data_out", "--json", "--destination", "nope") == ""
 
 
+def test_it_prints_no_salesforce_status_for_a_refusal_made_before_sending(sf, destination, source):
+    sf.org.add_validation_rule(
+        "Lead", "No test leads.", condition={"field": "Email", "op": "ends_with", "value": "@test.example"}
+    )
+    action = make_action(destination, "lead", "create")
+    send(
+        source,
+        identify("ours", last_name="L"),
+        identify("theirs", last_name="M", company="C", email="m@test.example"),
+    )
+    deliver(action)
+
+    rows = {
+        row["user_id"]: row for row in map(json.loads, _run("data_out", "--json", "--attempts").splitlines())
+    }
+
+    ours, theirs = rows["ours"], rows["theirs"]
+    assert (ours["salesforce_status"], ours["refused_before_sending"]) == (None, True)
+    assert (ours["error_code"], ours["error_message"]) == (
+        "REQUIRED_FIELD_MISSING",
+        "Required fields are missing: [Company]",
+    )
+    assert ours["attempt_log"][0]["requests"] == []
+    assert (theirs["salesforce_status"], theirs["refused_before_sending"]) == (400, False)
+    assert theirs["error_code"] == "FIELD_CUSTOM_VALIDATION_EXCEPTION"
+
+
 def test_it_exports_a_workspace_without_secrets(destination, team):
     make_action(destination, "lead", "upsert", matchers=[("Email", path("traits.email"))])
 
