@@ -78,7 +78,10 @@ def _field_encryption_keys() -> list[str]:
 # Encrypts Salesforce tokens at rest; the first key encrypts, all decrypt.
 FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
 
-PUBLIC_URL = env_url("PUBLIC_URL", "http://127.0.0.1:8000")
+# The address `make serve` listens on; unless told otherwise, users and
+# Salesforce's OAuth callback reach the product there.
+BIND = env_str("BIND", "127.0.0.1:8000") or "127.0.0.1:8000"
+PUBLIC_URL = env_url("PUBLIC_URL", f"http://{BIND}")
 _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_public_host, "127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]

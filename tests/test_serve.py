@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -41,6 +41,10 @@ class Served:
     banner: str
     process: subprocess.Popen
     env: dict[str, str]
+    descendants: set[int] = field(default_factory=set)
+    stop_seconds: float = 0.0
+    # Descendants that a terminal's Ctrl-C would reach besides serve itself.
+    in_terminal_group: set[int] = field(default_factory=set)
 
     def manage(self, *args: str) -> str:
         """A management command against the served install's database."""
@@ -55,47 +59,115 @@ class Served:
 
 
 @contextmanager
-def _serving(tmp_path) -> Iterator[Served]:
-    """`manage.py serve` on a free port, with no Salesforce app configured; Ctrl-C at the end."""
+def _serving(tmp_path, stop: str = "ctrl-c") -> Iterator[Served]:
+    """`manage.py serve` on a free port given as BIND (PUBLIC_URL unset), no Salesforce app configured.
+
+    At the end it is stopped the way ``stop`` says: "ctrl-c" is SIGINT to its
+    whole process group, as a terminal sends it; "sigterm" is one SIGTERM to
+    the serve process; "twice" is Ctrl-C pressed twice in a row.
+    """
     port = _free_port()
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") and not k.startswith("SALESFORCE_")
+        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PUBLIC_URL", "BIND")
+        and not k.startswith("SALESFORCE_")
     }
-    env |= {"DEBUG": "1", "VAR_DIR": str(tmp_path), "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    env |= {"DEBUG": "1", "VAR_DIR": str(tmp_path), "BIND": f"127.0.0.1:{port}"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     server = subprocess.Popen(
-        [*manage, "serve", "--bind", f"127.0.0.1:{port}"],
+        [*manage, "serve"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # Its own process group, standing for the terminal's.
         start_new_session=True,
     )
     assert server.stdout is not None
+    served = Served(f"http://127.0.0.1:{port}", "", server, env)
     try:
-        banner = ""
-        while "Serving on" not in banner:
+        while "Serving on" not in served.banner:
             line = server.stdout.readline()
-            assert line, banner
-            banner += line
+            assert line, served.banner
+            served.banner += line
         # Keep reading what the server prints (access log, workers): a full
         # pipe would block it mid-request.
         threading.Thread(target=server.stdout.read, daemon=True).start()
-        yield Served(f"http://127.0.0.1:{port}", banner, server, env)
+        yield served
+        served.descendants = _descendants(server.pid)
+        served.in_terminal_group = {pid for pid in served.descendants if _process_group(pid) == server.pid}
+        served.stop_seconds = _stop(server, stop)
     finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def _stop(server: subprocess.Popen, how: str) -> float:
+    """Signal the server as ``how`` says; the seconds until it exited."""
+    started = time.monotonic()
+    if how == "sigterm":
+        server.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(server.pid, signal.SIGINT)
+        if how == "twice":
+            time.sleep(0.3)
+            os.killpg(server.pid, signal.SIGINT)
+    server.wait(timeout=30)
+    return time.monotonic() - started
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process started by ``pid``, its children's children included."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _process_group(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except ProcessLookupError:
+        return None
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs (an unreaped zombie runs nothing and holds no port)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _port_is_free(port: int) -> bool:
+    """Whether a new server could listen on ``port`` (as gunicorn does, past closed connections' TIME_WAIT)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _nothing_left_running(served: Served) -> bool:
-    children = subprocess.run(
-        ["pgrep", "-s", str(served.process.pid)], capture_output=True, text=True, check=False
-    )
-    return served.process.returncode == 0 and children.stdout == ""
+    # gunicorn's master and its workers, the cluster and its workers, followups, the emulator.
+    assert len(served.descendants) >= 6, served.descendants
+    return served.process.returncode == 0 and not any(_running(pid) for pid in served.descendants)
 
 
 def _sign_in(served: Served) -> tuple[requests.Session, requests.Response]:
@@ -145,6 +217,40 @@ def test_it_serves_the_product_and_stops_everything_on_ctrl_c(tmp_path):
         assert sent.json()["accepted"] == 1
 
     assert _nothing_left_running(served)
+    assert served.stop_seconds < 10
+    assert _port_is_free(int(served.base.rpartition(":")[2]))
+    # Only serve hears the terminal: gunicorn's workers hearing it too is how
+    # a second signal from their master re-entered their shutdown and hung.
+    assert served.in_terminal_group == set()
+
+
+def test_it_announces_the_address_bind_serves_when_public_url_is_not_set(tmp_path):
+    with _serving(tmp_path) as served:
+        pass
+
+    assert f"sign in at {served.base}/ as demo@example.com" in served.banner
+    assert f"{served.base}/v1/identify" in served.banner
+    assert f"Serving on {served.base}/" in served.banner
+    assert ":8000" not in served.banner
+
+
+def test_it_stops_everything_on_one_sigterm(tmp_path):
+    with _serving(tmp_path, stop="sigterm") as served:
+        _sign_in(served)
+
+    assert _nothing_left_running(served)
+    assert served.stop_seconds < 10
+
+
+def test_a_second_ctrl_c_never_deadlocks(tmp_path):
+    with _serving(tmp_path, stop="twice") as served:
+        # Web workers busy with kept-alive connections when the signals come.
+        session, _ = _sign_in(served)
+        session.get(served.base + "/", timeout=20)
+
+    assert _nothing_left_running(served)
+    assert served.stop_seconds < 10
+    assert _port_is_free(int(served.base.rpartition(":")[2]))
 
 
 def test_it_connects_the_demo_org_when_no_salesforce_app_is_configured(tmp_path):
@@ -211,7 +317,9 @@ def test_it_starts_the_demo_org_on_free_ports_when_its_own_are_taken(settings):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        emulator, demo_env = _start_demo_org(sys.executable, f"127.0.0.1:{port - DEMO_PORT_OFFSET}")
+        emulator, demo_env = _start_demo_org(
+            sys.executable, f"127.0.0.1:{port - DEMO_PORT_OFFSET}", "http://127.0.0.1:8000"
+        )
     try:
         assert demo_env["SALESFORCE_LOGIN_URL"].startswith("http://127.0.0.1:")
         assert demo_env["SALESFORCE_LOGIN_URL"] != f"http://127.0.0.1:{port}"
