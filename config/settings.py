@@ -227,6 +227,10 @@ DELIVERY_BULK_MAX_WAIT_SECONDS = env_int("DELIVERY_BULK_MAX_WAIT_SECONDS", 10, m
 DELIVERY_BULK_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
 
+# Sources: after a write key is rotated, the previous one keeps working this
+# long, so that senders can be moved to the new key without losing events.
+WRITE_KEY_GRACE_HOURS = env_int("WRITE_KEY_GRACE_HOURS", 24, minimum=0, maximum=24 * 30)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -65,6 +65,8 @@ def test_it_defaults_to_a_sqlite_file_in_wal_mode(tmp_path):
         ("SALESFORCE_API_VERSION", "v60", "SALESFORCE_API_VERSION must look like 62.0"),
         ("SALESFORCE_EXTRA_INSTANCE_HOSTS", "http://127.0.0.1:9000", "must list host:port values"),
         ("SALESFORCE_LOGIN_URL", "login.salesforce.com", "SALESFORCE_LOGIN_URL must be an absolute"),
+        ("WRITE_KEY_GRACE_HOURS", "a day", "WRITE_KEY_GRACE_HOURS must be a whole number"),
+        ("WRITE_KEY_GRACE_HOURS", "-1", "WRITE_KEY_GRACE_HOURS must be at least 0"),
     ],
 )
 def test_it_fails_loudly_on_a_malformed_value(tmp_path, variable, value, message):
