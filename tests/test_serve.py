@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -19,20 +18,18 @@ from pathlib import Path
 import requests
 
 from tests.connect.salesforce_login import press
+from tests.served_product import (
+    descendants,
+    free_port,
+    port_is_free,
+    post_form,
+    process_group,
+    running,
+    shown,
+    sign_in,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _shown(pattern, text):
-    found = re.search(pattern, text)
-    assert found, text
-    return found.group(1)
 
 
 @dataclass
@@ -66,7 +63,7 @@ def _serving(tmp_path, stop: str = "ctrl-c") -> Iterator[Served]:
     whole process group, as a terminal sends it; "sigterm" is one SIGTERM to
     the serve process; "twice" is Ctrl-C pressed twice in a row.
     """
-    port = _free_port()
+    port = free_port()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -97,8 +94,8 @@ def _serving(tmp_path, stop: str = "ctrl-c") -> Iterator[Served]:
         # pipe would block it mid-request.
         threading.Thread(target=server.stdout.read, daemon=True).start()
         yield served
-        served.descendants = _descendants(server.pid)
-        served.in_terminal_group = {pid for pid in served.descendants if _process_group(pid) == server.pid}
+        served.descendants = descendants(server.pid)
+        served.in_terminal_group = {pid for pid in served.descendants if process_group(pid) == server.pid}
         served.stop_seconds = _stop(server, stop)
     finally:
         if server.poll() is None:
@@ -120,96 +117,16 @@ def _stop(server: subprocess.Popen, how: str) -> float:
     return time.monotonic() - started
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every process started by ``pid``, its children's children included."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _process_group(pid: int) -> int | None:
-    try:
-        return os.getpgid(pid)
-    except ProcessLookupError:
-        return None
-
-
-def _running(pid: int) -> bool:
-    """Whether ``pid`` still runs (an unreaped zombie runs nothing and holds no port)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def _port_is_free(port: int) -> bool:
-    """Whether a new server could listen on ``port`` (as gunicorn does, past closed connections' TIME_WAIT)."""
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def _nothing_left_running(served: Served) -> bool:
     # gunicorn's master and its workers, the cluster and its workers, followups, the emulator.
     assert len(served.descendants) >= 6, served.descendants
-    return served.process.returncode == 0 and not any(_running(pid) for pid in served.descendants)
-
-
-def _sign_in(served: Served) -> tuple[requests.Session, requests.Response]:
-    password = _shown(r"as demo@example.com with password (\S+)", served.banner)
-    session = requests.Session()
-    # Generous: the first requests wait for gunicorn's workers to boot, slower on a busy machine.
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            login_page = session.get(f"{served.base}/accounts/login/", timeout=10)
-            break
-        except (requests.ConnectionError, requests.Timeout):
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-    assert login_page.status_code == 200
-    signed_in = session.post(
-        f"{served.base}/accounts/login/",
-        {
-            "login": "demo@example.com",
-            "password": password,
-            "csrfmiddlewaretoken": session.cookies["csrftoken"],
-        },
-        headers={"Referer": f"{served.base}/accounts/login/"},
-        timeout=20,
-    )
-    return session, signed_in
-
-
-def _post_form(session, url, page_url, data=None):
-    return session.post(
-        url,
-        {**(data or {}), "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-        headers={"Referer": page_url},
-        allow_redirects=False,
-        timeout=20,
-    )
+    return served.process.returncode == 0 and not any(running(pid) for pid in served.descendants)
 
 
 def test_it_serves_the_product_and_stops_everything_on_ctrl_c(tmp_path):
     with _serving(tmp_path) as served:
-        key = _shown(r"write key of its source 'Demo source': (\S+)", served.banner)
-        _, signed_in = _sign_in(served)
+        key = shown(r"write key of its source 'Demo source': (\S+)", served.banner)
+        _, signed_in = sign_in(served.base, served.banner)
         assert "Demo source" in signed_in.text
         sent = requests.post(
             f"{served.base}/v1/track", json={"userId": "u", "event": "Hello"}, auth=(key, ""), timeout=20
@@ -218,7 +135,7 @@ def test_it_serves_the_product_and_stops_everything_on_ctrl_c(tmp_path):
 
     assert _nothing_left_running(served)
     assert served.stop_seconds < 10
-    assert _port_is_free(int(served.base.rpartition(":")[2]))
+    assert port_is_free(int(served.base.rpartition(":")[2]))
     # Only serve hears the terminal: gunicorn's workers hearing it too is how
     # a second signal from their master re-entered their shutdown and hung.
     assert served.in_terminal_group == set()
@@ -236,7 +153,7 @@ def test_it_announces_the_address_bind_serves_when_public_url_is_not_set(tmp_pat
 
 def test_it_stops_everything_on_one_sigterm(tmp_path):
     with _serving(tmp_path, stop="sigterm") as served:
-        _sign_in(served)
+        sign_in(served.base, served.banner)
 
     assert _nothing_left_running(served)
     assert served.stop_seconds < 10
@@ -245,24 +162,24 @@ def test_it_stops_everything_on_one_sigterm(tmp_path):
 def test_a_second_ctrl_c_never_deadlocks(tmp_path):
     with _serving(tmp_path, stop="twice") as served:
         # Web workers busy with kept-alive connections when the signals come.
-        session, _ = _sign_in(served)
+        session, _ = sign_in(served.base, served.banner)
         session.get(served.base + "/", timeout=20)
 
     assert _nothing_left_running(served)
     assert served.stop_seconds < 10
-    assert _port_is_free(int(served.base.rpartition(":")[2]))
+    assert port_is_free(int(served.base.rpartition(":")[2]))
 
 
 def test_it_connects_the_demo_org_when_no_salesforce_app_is_configured(tmp_path):
     with _serving(tmp_path) as served:
         assert "Connect goes to the built-in demo Salesforce org" in served.banner
-        session, signed_in = _sign_in(served)
-        workspace = _shown(r"/w/([0-9a-f-]{36})/", signed_in.url)
+        session, signed_in = sign_in(served.base, served.banner)
+        workspace = shown(r"/w/([0-9a-f-]{36})/", signed_in.url)
         destinations = f"{served.base}/w/{workspace}/destinations/"
         assert "demo Salesforce org" in session.get(destinations, timeout=20).text
-        created = _post_form(session, destinations + "new/", destinations, {"name": "Demo org"})
+        created = post_form(session, destinations + "new/", destinations, {"name": "Demo org"})
         detail = served.base + created.headers["Location"]
-        started = _post_form(session, detail + "connect/", detail)
+        started = post_form(session, detail + "connect/", detail)
 
         consent = press(started.headers["Location"])
         connected = session.get(consent.response.headers["Location"], timeout=20)
@@ -292,7 +209,7 @@ def _delivers_through_the_queue_workers(served: Served, tmp_path: Path) -> None:
     }
     (tmp_path / "config.json").write_text(json.dumps(config))
     served.manage("import_config", str(tmp_path / "config.json"))
-    key = _shown(r"write key of its source 'Demo source': (\S+)", served.banner)
+    key = shown(r"write key of its source 'Demo source': (\S+)", served.banner)
     event = {"userId": "u1", "traits": {"last_name": "Lovelace", "company": "Analytical Engines"}}
     assert (
         requests.post(f"{served.base}/v1/identify", json=event, auth=(key, ""), timeout=20).json()["accepted"]
