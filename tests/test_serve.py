@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.connect.salesforce_login import press
@@ -56,7 +57,7 @@ class Served:
 
 
 @contextmanager
-def _serving(tmp_path, stop: str = "ctrl-c") -> Iterator[Served]:
+def _serving(tmp_path, stop: str = "ctrl-c", **extra_env: str) -> Iterator[Served]:
     """`manage.py serve` on a free port given as BIND (PUBLIC_URL unset), no Salesforce app configured.
 
     At the end it is stopped the way ``stop`` says: "ctrl-c" is SIGINT to its
@@ -70,7 +71,7 @@ def _serving(tmp_path, stop: str = "ctrl-c") -> Iterator[Served]:
         if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PUBLIC_URL", "BIND")
         and not k.startswith("SALESFORCE_")
     }
-    env |= {"DEBUG": "1", "VAR_DIR": str(tmp_path), "BIND": f"127.0.0.1:{port}"}
+    env |= {"DEBUG": "1", "VAR_DIR": str(tmp_path), "BIND": f"127.0.0.1:{port}", **extra_env}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     server = subprocess.Popen(
@@ -106,8 +107,8 @@ def _serving(tmp_path, stop: str = "ctrl-c") -> Iterator[Served]:
 def _stop(server: subprocess.Popen, how: str) -> float:
     """Signal the server as ``how`` says; the seconds until it exited."""
     started = time.monotonic()
-    if how == "sigterm":
-        server.send_signal(signal.SIGTERM)
+    if how in ("sigterm", "sighup"):
+        server.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGHUP)
     else:
         os.killpg(server.pid, signal.SIGINT)
         if how == "twice":
@@ -151,12 +152,23 @@ def test_it_announces_the_address_bind_serves_when_public_url_is_not_set(tmp_pat
     assert ":8000" not in served.banner
 
 
-def test_it_stops_everything_on_one_sigterm(tmp_path):
-    with _serving(tmp_path, stop="sigterm") as served:
+@pytest.mark.parametrize("stop", ["sigterm", "sighup"])
+def test_it_stops_everything_on_one_sigterm_or_when_the_terminal_closes(tmp_path, stop):
+    with _serving(tmp_path, stop=stop) as served:
         sign_in(served.base, served.banner)
 
     assert _nothing_left_running(served)
     assert served.stop_seconds < 10
+
+
+def test_it_says_in_one_line_when_public_url_is_not_the_address_bind_serves(tmp_path):
+    with _serving(tmp_path, PUBLIC_URL="https://cdp.example.com") as served:
+        pass
+
+    said = [line for line in served.banner.splitlines() if "PUBLIC_URL is https://cdp.example.com" in line]
+    assert len(said) == 1
+    assert f"listens on {served.base}" in said[0]
+    assert "sign in at https://cdp.example.com/" in served.banner
 
 
 def test_a_second_ctrl_c_never_deadlocks(tmp_path):

@@ -197,8 +197,10 @@ def _wait_then_stop(children: list[subprocess.Popen[Any]]) -> None:
         # re-entered by the next signal.
         signals.append(signum)
 
-    signal.signal(signal.SIGINT, note_signal)
-    signal.signal(signal.SIGTERM, note_signal)
+    # SIGHUP too: the children are out of the terminal's session, so closing
+    # the terminal reaches them only through serve.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, note_signal)
     while not signals and all(child.poll() is None for child in children):
         time.sleep(0.2)
     for child in children:
