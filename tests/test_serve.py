@@ -41,6 +41,9 @@ class Served:
     banner: str
     process: subprocess.Popen
     env: dict[str, str]
+    # Everything the server printed after the banner (access log, workers),
+    # complete once the server has stopped.
+    output: list[str]
 
     def manage(self, *args: str) -> str:
         """A management command against the served install's database."""
@@ -84,11 +87,15 @@ def _serving(tmp_path) -> Iterator[Served]:
             banner += line
         # Keep reading what the server prints (access log, workers): a full
         # pipe would block it mid-request.
-        threading.Thread(target=server.stdout.read, daemon=True).start()
-        yield Served(f"http://127.0.0.1:{port}", banner, server, env)
+        output: list[str] = []
+        stdout = server.stdout
+        reader = threading.Thread(target=lambda: output.extend(stdout), daemon=True)
+        reader.start()
+        yield Served(f"http://127.0.0.1:{port}", banner, server, env, output)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
+    reader.join(timeout=10)
 
 
 def _nothing_left_running(served: Served) -> bool:
@@ -145,6 +152,26 @@ def test_it_serves_the_product_and_stops_everything_on_ctrl_c(tmp_path):
         assert sent.json()["accepted"] == 1
 
     assert _nothing_left_running(served)
+
+
+def test_its_logs_never_hold_a_write_key_used_or_guessed(tmp_path):
+    guess = "wk_" + "G" * 43
+    with _serving(tmp_path) as served:
+        key = _shown(r"write key of its source 'Demo source': (\S+)", served.banner)
+        _sign_in(served)
+        track = f"{served.base}/v1/track"
+        event = {"userId": "u", "event": "Hello"}
+        assert requests.post(track, json=event, auth=(key, ""), timeout=20).status_code == 200
+        assert requests.post(track, json=event, auth=(guess, ""), timeout=20).status_code == 401
+        bearer = {"Authorization": f"Bearer {key}"}
+        assert requests.post(track, json=event, headers=bearer, timeout=20).status_code == 200
+        assert requests.post(track, json={**event, "writeKey": key}, timeout=20).status_code == 200
+
+    log = "".join(served.output)
+    assert log.count('"POST /v1/track HTTP/1.1" 200') == 3, log
+    assert '"POST /v1/track HTTP/1.1" 401' in log
+    assert key not in log and guess not in log
+    assert key[3:20] not in log
 
 
 def test_it_connects_the_demo_org_when_no_salesforce_app_is_configured(tmp_path):

@@ -23,6 +23,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sources.provisioning import create_source
 from workspaces.provisioning import create_demo_owner
 
+# The path without its query: the OAuth callback's query carries an
+# authorization code, which has no place in a log. And no user (%(u)s): the
+# Basic-auth user of an intake request is the source's write key.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s - %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
+
 
 class Command(BaseCommand):
     help = "Serve the web app (gunicorn) and the django-q2 workers together; Ctrl-C stops both."
@@ -60,10 +65,8 @@ class Command(BaseCommand):
                     "4",
                     "--access-logfile",
                     "-",
-                    # The path without its query: the OAuth callback's query
-                    # carries an authorization code, which has no place in a log.
                     "--access-logformat",
-                    '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"',
+                    ACCESS_LOG_FORMAT,
                 ],
                 env=env,
             ),
