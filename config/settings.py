@@ -19,11 +19,14 @@ from config.env import (
     env_list,
     env_str,
     env_url,
+    secret_key_weakness,
 )
+from config.private_files import private_directory, private_file, private_sqlite_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files of the embedded install (SQLite database, generated secret).
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+private_directory(VAR_DIR)
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -31,6 +34,13 @@ DEBUG = env_bool("DEBUG", False)
 def _secret_key() -> str:
     configured = env_str("SECRET_KEY")
     if configured:
+        if not DEBUG:
+            weakness = secret_key_weakness(configured)
+            if weakness:
+                raise ConfigurationError(
+                    f"SECRET_KEY is too weak: {weakness}. Set it to a long random string, such as the "
+                    'output of: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+                )
         return configured
     if not DEBUG:
         raise ConfigurationError(
@@ -39,11 +49,10 @@ def _secret_key() -> str:
         )
     # Persisted so that every process of one install (web workers, queue
     # workers) and every restart signs sessions with the same key.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "development-secret-key"
     if not key_file.exists():
+        private_file(key_file)
         key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
@@ -59,11 +68,10 @@ def _field_encryption_keys() -> list[str]:
                 '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"), '
                 "or set DEBUG=1 to use a generated development key."
             )
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
         key_file = VAR_DIR / "development-field-encryption-key"
         if not key_file.exists():
+            private_file(key_file)
             key_file.write_text(Fernet.generate_key().decode())
-            key_file.chmod(0o600)
         configured = [key_file.read_text().strip()]
     for position, key in enumerate(configured, start=1):
         try:
@@ -112,6 +120,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.cache_control.NoStore",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -167,8 +176,12 @@ def _database(url: str) -> dict[str, Any]:
 
 _default_database = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": _database(env_str("DATABASE_URL", _default_database) or _default_database)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and DATABASES["default"]["NAME"] != ":memory:"
+):
+    # Created 0600 before SQLite opens it, so its WAL and SHM files are 0600 too.
+    private_sqlite_database(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

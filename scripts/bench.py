@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -112,7 +113,7 @@ def product_env(base: dict[str, str], var_dir: str, emulator_urls: dict[str, str
         | base
         | {
             "VAR_DIR": var_dir,
-            "SECRET_KEY": "bench-only",
+            "SECRET_KEY": secrets.token_urlsafe(50),
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
         }

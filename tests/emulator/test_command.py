@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_it_prints_one_json_line_serves_and_stops_on_sigterm():
-    env = {**os.environ, "SECRET_KEY": "test-only"}
+    env = {**os.environ, "SECRET_KEY": "test-only-secret-key-protects-nothing-but-test-data-0123456789"}
     command = [
         sys.executable,
         "manage.py",
