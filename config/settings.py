@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 from config.env import (
     ConfigurationError,
     env_bool,
+    env_email_url,
     env_host_ports,
     env_int,
     env_list,
@@ -257,7 +258,28 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail (password resets, invitations) goes out through the SMTP server that
+# EMAIL_URL names. Without one, a development install prints mail to the
+# console; a production one sends nothing at all (a reset link in a server log
+# is an account takeover for whoever reads it), and the pages that would send
+# mail say it is not set up (config/mail.py).
+_email = env_email_url("EMAIL_URL")
+EMAIL_CONFIGURED = _email is not None
+DEFAULT_FROM_EMAIL = f"noreply@{_public_host}"
+if _email is not None:
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+    DEFAULT_FROM_EMAIL = _email.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -7,6 +7,7 @@ as a demo org, and points the web app and the workers at it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import signal
@@ -20,8 +21,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.mail import startup_warning
 from sources.provisioning import create_source
 from workspaces.provisioning import create_demo_owner
+
+logger = logging.getLogger(__name__)
 
 # The path without its query: the OAuth callback's query carries an
 # authorization code, which has no place in a log. And no user (%(u)s): the
@@ -37,6 +41,9 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        mail_warning = startup_warning()
+        if mail_warning:
+            logger.warning(mail_warning)
         self._announce_demo()
         python = sys.executable
         children: list[subprocess.Popen[Any]] = []
