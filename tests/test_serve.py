@@ -238,7 +238,7 @@ def test_it_starts_the_demo_org_on_free_ports_when_its_own_are_taken(settings):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        emulator, demo_env = _start_demo_org(sys.executable, f"127.0.0.1:{port - DEMO_PORT_OFFSET}")
+        emulator, demo_env, _ = _start_demo_org(sys.executable, f"127.0.0.1:{port - DEMO_PORT_OFFSET}")
     try:
         assert demo_env["SALESFORCE_LOGIN_URL"].startswith("http://127.0.0.1:")
         assert demo_env["SALESFORCE_LOGIN_URL"] != f"http://127.0.0.1:{port}"

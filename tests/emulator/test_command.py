@@ -35,9 +35,12 @@ def test_it_prints_one_json_line_serves_and_stops_on_sigterm():
             "control",
             "client_id",
             "client_secret",
+            "control_token",
         }
         assert (line["client_id"], line["client_secret"]) == ("cid", "sec")
-        status = requests.get(line["control"] + "/status", timeout=5).json()
+        status = requests.get(
+            line["control"] + "/status", headers={"X-Emulator-Token": line["control_token"]}, timeout=5
+        ).json()
         assert status["sandbox_instance"] == line["sandbox_instance"]
         versions = requests.get(line["production_instance"] + "/services/data", timeout=5)
         assert versions.status_code == 200

@@ -49,12 +49,13 @@ class Command(BaseCommand):
         children: list[subprocess.Popen[Any]] = []
         env = dict(os.environ)
         if not settings.SALESFORCE_CLIENT_ID:
-            emulator, demo_env = _start_demo_org(python, options["bind"])
+            emulator, demo_env, control_page = _start_demo_org(python, options["bind"])
             children.append(emulator)
             env |= demo_env
             self.stdout.write(
                 "SALESFORCE_CLIENT_ID is not set: Connect goes to the built-in demo Salesforce org "
-                f"(the emulator, at {demo_env['SALESFORCE_LOGIN_URL']}); nothing is sent to Salesforce."
+                f"(the emulator, at {demo_env['SALESFORCE_LOGIN_URL']}); nothing is sent to Salesforce.\n"
+                f"  its records, for you alone: {control_page}"
             )
         children += [
             # Fixed argument lists: no user input reaches these commands.
@@ -109,8 +110,13 @@ DEMO_PORT_OFFSET = 100
 _DEMO_PORTS = ("production-login", "production-instance", "sandbox-login", "sandbox-instance", "control")
 
 
-def _start_demo_org(python: str, bind: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """Run the emulator; its process and the settings that point at it."""
+def _start_demo_org(python: str, bind: str) -> tuple[subprocess.Popen[str], dict[str, str], str]:
+    """Run the emulator; its process, the settings that point at it, and its control page.
+
+    The control page's address carries the control API's token: only this
+    command learns it (from the emulator's first line), so no web page the
+    user visits can steer the demo org.
+    """
     _, _, bind_port = bind.rpartition(":")
     if bind_port.isdigit() and int(bind_port) + DEMO_PORT_OFFSET + len(_DEMO_PORTS) < 65536:
         started = _run_emulator(python, bind, int(bind_port) + DEMO_PORT_OFFSET)
@@ -124,7 +130,7 @@ def _start_demo_org(python: str, bind: str) -> tuple[subprocess.Popen[str], dict
 
 def _run_emulator(
     python: str, bind: str, first_port: int | None
-) -> tuple[subprocess.Popen[str], dict[str, str]] | None:
+) -> tuple[subprocess.Popen[str], dict[str, str], str] | None:
     callbacks = {
         f"{settings.PUBLIC_URL}/oauth/salesforce/callback/",
         f"http://{bind}/oauth/salesforce/callback/",
@@ -152,14 +158,18 @@ def _run_emulator(
         for name in ("production_login", "production_instance", "sandbox_login", "sandbox_instance")
     ]
     hosts += settings.SALESFORCE_EXTRA_INSTANCE_HOSTS
-    return emulator, {
-        "SALESFORCE_CLIENT_ID": urls["client_id"],
-        "SALESFORCE_CLIENT_SECRET": urls["client_secret"],
-        "SALESFORCE_LOGIN_URL": urls["production_login"],
-        "SALESFORCE_SANDBOX_LOGIN_URL": urls["sandbox_login"],
-        "SALESFORCE_EXTRA_INSTANCE_HOSTS": ",".join(hosts),
-        "SALESFORCE_DEMO": "1",
-    }
+    return (
+        emulator,
+        {
+            "SALESFORCE_CLIENT_ID": urls["client_id"],
+            "SALESFORCE_CLIENT_SECRET": urls["client_secret"],
+            "SALESFORCE_LOGIN_URL": urls["production_login"],
+            "SALESFORCE_SANDBOX_LOGIN_URL": urls["sandbox_login"],
+            "SALESFORCE_EXTRA_INSTANCE_HOSTS": ",".join(hosts),
+            "SALESFORCE_DEMO": "1",
+        },
+        f"{urls['control']}/?token={urls['control_token']}",
+    )
 
 
 def _first_line(stream: IO[str], timeout: float) -> str:
