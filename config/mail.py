@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -34,6 +35,13 @@ def startup_warning() -> str | None:
     return (
         "EMAIL_URL is not set: no mail is sent; password reset and invitations say that mail is not set up."
     )
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_mail_is_set_up(**kwargs: Any) -> list[checks.CheckMessage]:
+    """``check --deploy`` warns when a production install cannot send mail."""
+    warning = startup_warning()
+    return [checks.Warning(warning, id="config.W001")] if warning else []
 
 
 def needs_mail(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

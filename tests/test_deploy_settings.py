@@ -67,6 +67,22 @@ def test_check_deploy_warns_without_https(tmp_path):
     assert "security.W004" in result.stderr + result.stdout
 
 
+def test_check_deploy_warns_when_mail_is_not_set_up(tmp_path):
+    env = _env(tmp_path, "https://cdp.example.com")
+    del env["EMAIL_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert "config.W001" in result.stderr + result.stdout
+    assert "EMAIL_URL is not set" in result.stderr + result.stdout
+
+
 def test_it_redirects_to_https_and_sends_hsts_secure_cookies_and_the_policy(tmp_path):
     _run(tmp_path, "https://cdp.example.com", "manage.py", "migrate", "-v0")
     result = _run(tmp_path, "https://cdp.example.com", "-c", PROBE)
