@@ -139,8 +139,12 @@ def env_email_url(name: str, environ: Mapping[str, str] | None = None) -> dict[s
         raise ConfigurationError(f"{name} has a port that is not a number") from None
     if parts.path not in ("", "/") or parts.fragment:
         raise ConfigurationError(f"{name} must not have a path or fragment")
+    try:
+        pairs = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+    except ValueError:
+        raise ConfigurationError(f"{name} has options that are not name=value pairs") from None
     options: dict[str, str] = {}
-    for key, option in parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query)):
+    for key, option in pairs:
         if key not in _EMAIL_OPTIONS:
             raise ConfigurationError(
                 f"{name}: unknown option {key!r}; known are {', '.join(sorted(_EMAIL_OPTIONS))}"

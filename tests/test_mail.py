@@ -75,6 +75,7 @@ def test_it_is_unset_without_a_url():
         ("smtp://mail.acme.io/?tls=maybe", "tls must be one of"),
         ("smtps://mail.acme.io/?tls=1", "already uses TLS"),
         ("smtp://mail.acme.io/inbox", "must not have a path"),
+        ("smtp://mail.acme.io/?tls", "not name=value pairs"),
     ],
 )
 def test_it_refuses_a_malformed_url_naming_the_variable(url, message):
