@@ -16,7 +16,7 @@ EMBEDDED_ENV := DEBUG=$${DEBUG-1}
 # Tests and type checks load the settings, which refuse to start without a
 # secret key and an encryption key when DEBUG is off; these protect nothing
 # but test data.
-CHECK_ENV := SECRET_KEY=test-only-key-not-secret \
+CHECK_ENV := SECRET_KEY=test-only-secret-key-protects-nothing-but-test-data-0123456789 \
 	FIELD_ENCRYPTION_KEY=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTAwMDAwMDA=
 
 $(STAMP): pyproject.toml

@@ -14,16 +14,20 @@ from cryptography.fernet import Fernet
 from config.env import (
     ConfigurationError,
     env_bool,
+    env_email_url,
     env_host_ports,
     env_int,
     env_list,
     env_str,
     env_url,
+    secret_key_weakness,
 )
+from config.private_files import private_directory, private_file, private_sqlite_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files of the embedded install (SQLite database, generated secret).
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+private_directory(VAR_DIR)
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -31,6 +35,13 @@ DEBUG = env_bool("DEBUG", False)
 def _secret_key() -> str:
     configured = env_str("SECRET_KEY")
     if configured:
+        if not DEBUG:
+            weakness = secret_key_weakness(configured)
+            if weakness:
+                raise ConfigurationError(
+                    f"SECRET_KEY is too weak: {weakness}. Set it to a long random string, such as the "
+                    'output of: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+                )
         return configured
     if not DEBUG:
         raise ConfigurationError(
@@ -39,11 +50,10 @@ def _secret_key() -> str:
         )
     # Persisted so that every process of one install (web workers, queue
     # workers) and every restart signs sessions with the same key.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "development-secret-key"
     if not key_file.exists():
+        private_file(key_file)
         key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
@@ -59,11 +69,10 @@ def _field_encryption_keys() -> list[str]:
                 '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"), '
                 "or set DEBUG=1 to use a generated development key."
             )
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
         key_file = VAR_DIR / "development-field-encryption-key"
         if not key_file.exists():
+            private_file(key_file)
             key_file.write_text(Fernet.generate_key().decode())
-            key_file.chmod(0o600)
         configured = [key_file.read_text().strip()]
     for position, key in enumerate(configured, start=1):
         try:
@@ -89,6 +98,30 @@ if PUBLIC_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # A year, as browsers' preload lists ask; an install served over https
+    # has no business being reached over plain http again.
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Asking browsers to hard-code the domain (preload) is its owner's
+    # decision, not this app's: the deployment check's reminder is silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# A strict Content-Security-Policy on every page: scripts, styles, images
+# and connections from our own origin only, no inline script or handler, no
+# framing. Templates keep all JS in static/js (tests/test_templates_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -101,6 +134,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "csp",
     "template_partials",
     "django_q",
     "config",
@@ -115,12 +149,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.cache_control.NoStore",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -170,8 +206,12 @@ def _database(url: str) -> dict[str, Any]:
 
 _default_database = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": _database(env_str("DATABASE_URL", _default_database) or _default_database)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and DATABASES["default"]["NAME"] != ":memory:"
+):
+    # Created 0600 before SQLite opens it, so its WAL and SHM files are 0600 too.
+    private_sqlite_database(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -251,7 +291,28 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail (password resets, invitations) goes out through the SMTP server that
+# EMAIL_URL names. Without one, a development install prints mail to the
+# console; a production one sends nothing at all (a reset link in a server log
+# is an account takeover for whoever reads it), and the pages that would send
+# mail say it is not set up (config/mail.py).
+_email = env_email_url("EMAIL_URL")
+EMAIL_CONFIGURED = _email is not None
+DEFAULT_FROM_EMAIL = f"noreply@{_public_host}"
+if _email is not None:
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+    DEFAULT_FROM_EMAIL = _email.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -268,6 +329,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No write key reaches a log line, whatever logged it (config/log_redaction.py).
+    "filters": {"redact_write_keys": {"()": "config.log_redaction.RedactWriteKeys"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_write_keys"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
 }

@@ -1,12 +1,16 @@
+from allauth.account.views import password_reset
 from django.contrib import admin
 from django.urls import include, path
 
+from config.mail import needs_mail
 from destinations.views import oauth_callback
 from workspaces.views import home
 
 urlpatterns = [
     path("", include("sources.urls_api")),
     path("", home, name="home"),
+    # Before allauth's own route: without mail, a reset link must not be made at all.
+    path("accounts/password/reset/", needs_mail(password_reset), name="account_reset_password"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("w/<uuid:workspace_id>/", include("workspaces.urls")),

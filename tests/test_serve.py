@@ -43,6 +43,9 @@ class Served:
     stop_seconds: float = 0.0
     # Descendants that a terminal's Ctrl-C would reach besides serve itself.
     in_terminal_group: set[int] = field(default_factory=set)
+    # Everything the server printed after the banner (access log, workers),
+    # complete once the server has stopped.
+    output: list[str] = field(default_factory=list)
 
     def manage(self, *args: str) -> str:
         """A management command against the served install's database."""
@@ -93,11 +96,14 @@ def _serving(tmp_path, stop: str = "ctrl-c", **extra_env: str) -> Iterator[Serve
             served.banner += line
         # Keep reading what the server prints (access log, workers): a full
         # pipe would block it mid-request.
-        threading.Thread(target=server.stdout.read, daemon=True).start()
+        stdout = server.stdout
+        reader = threading.Thread(target=lambda: served.output.extend(stdout), daemon=True)
+        reader.start()
         yield served
         served.descendants = descendants(server.pid)
         served.in_terminal_group = {pid for pid in served.descendants if process_group(pid) == server.pid}
         served.stop_seconds = _stop(server, stop)
+        reader.join(timeout=10)
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
@@ -182,6 +188,26 @@ def test_a_second_ctrl_c_never_deadlocks(tmp_path):
     assert port_is_free(int(served.base.rpartition(":")[2]))
 
 
+def test_its_logs_never_hold_a_write_key_used_or_guessed(tmp_path):
+    guess = "wk_" + "G" * 43
+    with _serving(tmp_path) as served:
+        key = shown(r"write key of its source 'Demo source': (\S+)", served.banner)
+        sign_in(served.base, served.banner)
+        track = f"{served.base}/v1/track"
+        event = {"userId": "u", "event": "Hello"}
+        assert requests.post(track, json=event, auth=(key, ""), timeout=20).status_code == 200
+        assert requests.post(track, json=event, auth=(guess, ""), timeout=20).status_code == 401
+        bearer = {"Authorization": f"Bearer {key}"}
+        assert requests.post(track, json=event, headers=bearer, timeout=20).status_code == 200
+        assert requests.post(track, json={**event, "writeKey": key}, timeout=20).status_code == 200
+
+    log = "".join(served.output)
+    assert log.count('"POST /v1/track HTTP/1.1" 200') == 3, log
+    assert '"POST /v1/track HTTP/1.1" 401' in log
+    assert key not in log and guess not in log
+    assert key[3:20] not in log
+
+
 def test_it_connects_the_demo_org_when_no_salesforce_app_is_configured(tmp_path):
     with _serving(tmp_path) as served:
         assert "Connect goes to the built-in demo Salesforce org" in served.banner
@@ -246,7 +272,7 @@ def test_it_starts_the_demo_org_on_free_ports_when_its_own_are_taken(settings):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        emulator, demo_env = _start_demo_org(
+        emulator, demo_env, _ = _start_demo_org(
             sys.executable, f"127.0.0.1:{port - DEMO_PORT_OFFSET}", "http://127.0.0.1:8000"
         )
     try:

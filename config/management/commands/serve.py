@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import queue
 import signal
@@ -21,10 +22,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.mail import startup_warning
 from config.public_url import bind_disagreement, public_url_for
 from destinations.salesforce.oauth import CALLBACK_PATH
 from sources.provisioning import create_source
 from workspaces.provisioning import create_demo_owner
+
+logger = logging.getLogger(__name__)
+
+# The path without its query: the OAuth callback's query carries an
+# authorization code, which has no place in a log. And no user (%(u)s): the
+# Basic-auth user of an intake request is the source's write key.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s - %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 
 
 class Command(BaseCommand):
@@ -40,18 +49,22 @@ class Command(BaseCommand):
         disagreement = bind_disagreement(public_url, bind, configured=bool(os.environ.get("PUBLIC_URL")))
         if disagreement:
             self.stderr.write(disagreement)
+        mail_warning = startup_warning()
+        if mail_warning:
+            logger.warning(mail_warning)
         self._announce_demo(public_url)
         python = sys.executable
         children: list[subprocess.Popen[Any]] = []
         # Every child reads the same address, whatever the serve command was told.
         env = dict(os.environ) | {"PUBLIC_URL": public_url}
         if not settings.SALESFORCE_CLIENT_ID:
-            emulator, demo_env = _start_demo_org(python, bind, public_url)
+            emulator, demo_env, control_page = _start_demo_org(python, bind, public_url)
             children.append(emulator)
             env |= demo_env
             self.stdout.write(
                 "SALESFORCE_CLIENT_ID is not set: Connect goes to the built-in demo Salesforce org "
-                f"(the emulator, at {demo_env['SALESFORCE_LOGIN_URL']}); nothing is sent to Salesforce."
+                f"(the emulator, at {demo_env['SALESFORCE_LOGIN_URL']}); nothing is sent to Salesforce.\n"
+                f"  its records, for you alone: {control_page}"
             )
         children += [
             # Fixed argument lists: no user input reaches these commands.
@@ -72,10 +85,8 @@ class Command(BaseCommand):
                     "5",
                     "--access-logfile",
                     "-",
-                    # The path without its query: the OAuth callback's query
-                    # carries an authorization code, which has no place in a log.
                     "--access-logformat",
-                    '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"',
+                    ACCESS_LOG_FORMAT,
                 ],
                 env,
             ),
@@ -123,8 +134,13 @@ DEMO_PORT_OFFSET = 100
 _DEMO_PORTS = ("production-login", "production-instance", "sandbox-login", "sandbox-instance", "control")
 
 
-def _start_demo_org(python: str, bind: str, public_url: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """Run the emulator, with ``public_url``'s callback registered; its process and the settings that point at it."""
+def _start_demo_org(python: str, bind: str, public_url: str) -> tuple[subprocess.Popen[str], dict[str, str], str]:
+    """Run the emulator, with ``public_url``'s callback registered; its process, the settings that point at it, and its control page.
+
+    The control page's address carries the control API's token: only this
+    command learns it (from the emulator's first line), so no web page the
+    user visits can steer the demo org.
+    """
     _, _, bind_port = bind.rpartition(":")
     if bind_port.isdigit() and int(bind_port) + DEMO_PORT_OFFSET + len(_DEMO_PORTS) < 65536:
         started = _run_emulator(python, public_url, int(bind_port) + DEMO_PORT_OFFSET)
@@ -138,7 +154,7 @@ def _start_demo_org(python: str, bind: str, public_url: str) -> tuple[subprocess
 
 def _run_emulator(
     python: str, public_url: str, first_port: int | None
-) -> tuple[subprocess.Popen[str], dict[str, str]] | None:
+) -> tuple[subprocess.Popen[str], dict[str, str], str] | None:
     command = [python, "manage.py", "salesforce_emulator", "--redirect-uri", public_url + CALLBACK_PATH]
     if first_port is not None:
         for position, name in enumerate(_DEMO_PORTS):
@@ -160,14 +176,18 @@ def _run_emulator(
         for name in ("production_login", "production_instance", "sandbox_login", "sandbox_instance")
     ]
     hosts += settings.SALESFORCE_EXTRA_INSTANCE_HOSTS
-    return emulator, {
-        "SALESFORCE_CLIENT_ID": urls["client_id"],
-        "SALESFORCE_CLIENT_SECRET": urls["client_secret"],
-        "SALESFORCE_LOGIN_URL": urls["production_login"],
-        "SALESFORCE_SANDBOX_LOGIN_URL": urls["sandbox_login"],
-        "SALESFORCE_EXTRA_INSTANCE_HOSTS": ",".join(hosts),
-        "SALESFORCE_DEMO": "1",
-    }
+    return (
+        emulator,
+        {
+            "SALESFORCE_CLIENT_ID": urls["client_id"],
+            "SALESFORCE_CLIENT_SECRET": urls["client_secret"],
+            "SALESFORCE_LOGIN_URL": urls["production_login"],
+            "SALESFORCE_SANDBOX_LOGIN_URL": urls["sandbox_login"],
+            "SALESFORCE_EXTRA_INSTANCE_HOSTS": ",".join(hosts),
+            "SALESFORCE_DEMO": "1",
+        },
+        f"{urls['control']}/?token={urls['control_token']}",
+    )
 
 
 def _first_line(stream: IO[str], timeout: float) -> str:
