@@ -121,7 +121,9 @@ def test_it_generates_a_stable_development_encryption_key(tmp_path):
 
 
 def test_it_defaults_the_public_url_to_the_address_bind_serves(tmp_path):
-    result = _settings(tmp_path, "[s.PUBLIC_URL, s.ALLOWED_HOSTS]", SECRET_KEY=STRONG_KEY, BIND="127.0.0.2:8765")
+    result = _settings(
+        tmp_path, "[s.PUBLIC_URL, s.ALLOWED_HOSTS]", SECRET_KEY=STRONG_KEY, BIND="127.0.0.2:8765"
+    )
 
     assert result.returncode == 0, result.stderr
     assert '["http://127.0.0.2:8765", ["127.0.0.2"' in result.stdout
@@ -129,7 +131,11 @@ def test_it_defaults_the_public_url_to_the_address_bind_serves(tmp_path):
 
 def test_it_keeps_a_configured_public_url_over_bind(tmp_path):
     result = _settings(
-        tmp_path, "s.PUBLIC_URL", SECRET_KEY=STRONG_KEY, BIND="127.0.0.1:8765", PUBLIC_URL="https://cdp.example.com"
+        tmp_path,
+        "s.PUBLIC_URL",
+        SECRET_KEY=STRONG_KEY,
+        BIND="127.0.0.1:8765",
+        PUBLIC_URL="https://cdp.example.com",
     )
 
     assert result.stdout.strip() == '"https://cdp.example.com"'

@@ -134,7 +134,9 @@ DEMO_PORT_OFFSET = 100
 _DEMO_PORTS = ("production-login", "production-instance", "sandbox-login", "sandbox-instance", "control")
 
 
-def _start_demo_org(python: str, bind: str, public_url: str) -> tuple[subprocess.Popen[str], dict[str, str], str]:
+def _start_demo_org(
+    python: str, bind: str, public_url: str
+) -> tuple[subprocess.Popen[str], dict[str, str], str]:
     """Run the emulator, with ``public_url``'s callback registered; its process, the settings that point at it, and its control page.
 
     The control page's address carries the control API's token: only this
