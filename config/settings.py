@@ -99,8 +99,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "template_partials",
-    "django_q",
+    # Before django_q: its own `qcluster` command wraps django-q2's.
     "config",
+    "django_q",
     "workspaces",
     "sources",
     "salesforce_emulator",
