@@ -224,6 +224,15 @@ DELIVERY_BULK_MAX_WAIT_SECONDS = env_int("DELIVERY_BULK_MAX_WAIT_SECONDS", 10, m
 # Largest Bulk upload, in bytes of CSV; a larger batch is split into several jobs.
 DELIVERY_BULK_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+# How long a source's messageId is refused as a duplicate after it came. The
+# ids (not the events) are kept this long, beyond the events' own retention,
+# so that a client or a replay sending an old batch again after its events
+# were pruned does not have it sent to Salesforce a second time. Client
+# libraries retry for at most 12 hours; a week beyond retention covers
+# re-runs of a failed export as well.
+DEDUP_DAYS = env_int(
+    "DEDUP_DAYS", DATA_RETENTION_DAYS + 7, minimum=DATA_RETENTION_DAYS + 1, maximum=3650 + 365
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,6 +9,7 @@ from deliveries.doorbell import ring
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery
 from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
+from sources import dedup
 
 
 def send_action(action_id: str) -> None:
@@ -37,4 +38,5 @@ def sweep() -> int:
 
 
 def prune() -> int:
-    return prune_old_events() + prune_old_bulk_jobs()
+    # The message ids outlive their events (sources.dedup), pruned on their own clock.
+    return prune_old_events() + prune_old_bulk_jobs() + dedup.forget_old()

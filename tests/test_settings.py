@@ -65,6 +65,8 @@ def test_it_defaults_to_a_sqlite_file_in_wal_mode(tmp_path):
         ("SALESFORCE_API_VERSION", "v60", "SALESFORCE_API_VERSION must look like 62.0"),
         ("SALESFORCE_EXTRA_INSTANCE_HOSTS", "http://127.0.0.1:9000", "must list host:port values"),
         ("SALESFORCE_LOGIN_URL", "login.salesforce.com", "SALESFORCE_LOGIN_URL must be an absolute"),
+        # Message ids must outlive the events they deduplicate.
+        ("DEDUP_DAYS", "30", "DEDUP_DAYS must be at least 31"),
     ],
 )
 def test_it_fails_loudly_on_a_malformed_value(tmp_path, variable, value, message):
@@ -108,3 +110,11 @@ def test_it_generates_a_stable_development_encryption_key(tmp_path):
 
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
+
+
+def test_it_keeps_message_ids_a_week_beyond_retention_by_default(tmp_path):
+    result = _settings(
+        tmp_path, "[s.DATA_RETENTION_DAYS, s.DEDUP_DAYS]", SECRET_KEY="k", DATA_RETENTION_DAYS="10"
+    )
+
+    assert result.stdout.strip() == "[10, 17]"
