@@ -195,6 +195,12 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# The longest intake waits for a database lock before it answers 503 with
+# Retry-After: under the client libraries' 15 s request timeout, so that a
+# client gets an answer and retries instead of timing out. Workers keep the
+# longer SQLite busy timeout above.
+INTAKE_DB_WAIT_SECONDS = env_int("INTAKE_DB_WAIT_SECONDS", 5, minimum=1, maximum=12)
+
 # Salesforce. With no client id, the product connects to its built-in
 # emulator as a demo org.
 SALESFORCE_CLIENT_ID = env_str("SALESFORCE_CLIENT_ID")

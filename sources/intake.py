@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from deliveries.doorbell import ring
 from deliveries.router import route
 from sources import dedup
+from sources.lock_waits import bounded_transaction
 from sources.messages import (
     InvalidMessage,
     Message,
@@ -75,7 +76,7 @@ def store(source: Source, messages: list[Message]) -> tuple[int, int]:
     """Store the messages not seen before; returns (stored, duplicates)."""
     for attempt in range(_STORE_ATTEMPTS):
         try:
-            with transaction.atomic():
+            with bounded_transaction():
                 return _store_once(source, messages)
         except IntegrityError:
             if attempt == _STORE_ATTEMPTS - 1:

@@ -67,6 +67,8 @@ def test_it_defaults_to_a_sqlite_file_in_wal_mode(tmp_path):
         ("SALESFORCE_LOGIN_URL", "login.salesforce.com", "SALESFORCE_LOGIN_URL must be an absolute"),
         # Message ids must outlive the events they deduplicate.
         ("DEDUP_DAYS", "30", "DEDUP_DAYS must be at least 31"),
+        # Intake must answer before the client libraries' 15 s timeout.
+        ("INTAKE_DB_WAIT_SECONDS", "15", "INTAKE_DB_WAIT_SECONDS must be at most 12"),
     ],
 )
 def test_it_fails_loudly_on_a_malformed_value(tmp_path, variable, value, message):
