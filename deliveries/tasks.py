@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from deliveries import bulk_polling, sender
+from deliveries import bulk_polling, bulk_recovery, sender
 from deliveries.doorbell import ring
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery
@@ -29,7 +29,7 @@ def sweep() -> int:
     crashed worker left unclosed.
     """
     recover_interrupted_sends()
-    bulk_polling.recover_interrupted()
+    bulk_recovery.recover_interrupted()
     bulk_polling.poll_due()
     due = Delivery.objects.filter(status__in=DUE_STATUSES, due_at__lte=timezone.now())
     action_ids = [str(a) for a in due.values_list("action_id", flat=True).distinct()]
