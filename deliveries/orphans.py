@@ -26,12 +26,16 @@ def end_children_with_parent() -> bool:
     Whether the platform allows it (Linux only); elsewhere, supervise the
     process group instead (see docs/operations.md).
     """
+    global _libc
     if not sys.platform.startswith("linux"):
         return False
+    # Loaded here, once: a forked child only makes the call.
+    _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     os.register_at_fork(before=_note_parent, after_in_child=_die_with_parent)
     return True
 
 
+_libc: ctypes.CDLL | None = None
 _forking_pid = 0
 
 
@@ -41,8 +45,7 @@ def _note_parent() -> None:
 
 
 def _die_with_parent() -> None:
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+    if _libc is None or _libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
         return
     # The parent may have died between the fork and the request: then no
     # signal comes, and this process is already someone else's child.
