@@ -76,26 +76,31 @@ def _worker(task: str, subject: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
 
 
-def _kill_inside(sf, step: str, task: str, subject: str) -> None:
-    """Run the task in a worker, hold it inside the step's call, and kill it there."""
+def _held_inside(sf, step: str, task: str, subject: str, seconds: float = 1) -> subprocess.Popen:
+    """Run the task in a worker and return once it is inside the step's call (held there ``seconds``)."""
     method, path = STEPS[step]
     fault = requests.post(
         _control(sf, "/faults"),
-        json={"kind": "latency", "seconds": 1, "method": method, "path": path, "count": 1},
+        json={"kind": "latency", "seconds": seconds, "method": method, "path": path, "count": 1},
         timeout=5,
     ).json()
     worker = _worker(task, subject)
-    try:
-        deadline = time.monotonic() + 60
-        while not _hits(sf, fault["id"]):
-            assert worker.poll() is None, "the worker ended before reaching the step"
-            assert time.monotonic() < deadline, "the worker never reached the step"
-            time.sleep(0.02)
-    finally:
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
+    deadline = time.monotonic() + 60
+    while not _hits(sf, fault["id"]):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            raise AssertionError("the worker never reached the step")
+        time.sleep(0.02)
+    return worker
+
+
+def _kill_inside(sf, step: str, task: str, subject: str) -> None:
+    """Run the task in a worker, hold it inside the step's call, and kill it there."""
+    worker = _held_inside(sf, step, task, subject)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
     # The call the worker was killed in still runs at Salesforce, as it would.
-    _wait_for_call(sf, method, path)
+    _wait_for_call(sf, *STEPS[step])
 
 
 def _hits(sf, fault_id: int) -> int:
@@ -191,4 +196,28 @@ def test_it_polls_again_a_job_whose_poller_was_killed(sf, action):
     assert bulk_polling.poll_due(now=claimed_until) == 1
     bulk_polling.poll(job.pk, now=claimed_until)
 
+    _assert_every_row_sent_once(sf, action)
+
+
+@pytest.mark.parametrize("step", ["upload", "close"])
+def test_it_stops_a_slow_worker_whose_job_was_taken_over(sf, action, step):
+    worker = _held_inside(sf, step, "send_action", str(action.pk), seconds=3)
+    try:
+        job = BulkJob.objects.get()
+        assert job.lease_until is not None
+        # Taken for dead while its call is still under way at Salesforce.
+        assert bulk_recovery.recover_interrupted(now=job.lease_until + timedelta(seconds=1)) == 1
+    finally:
+        assert worker.wait(timeout=60) == 0
+
+    job.refresh_from_db()
+    assert job.phase == BulkPhase.FINISHED
+    assert sf.org.bulk.get(job.job_id).state == "Aborted"
+    # Recorded once, by the sweep: the worker found the job taken (and may
+    # have sent the rows again in a job of its own, which is polled below).
+    first_attempts = Attempt.objects.filter(number=1)
+    assert first_attempts.count() == len(KEYS)
+    assert set(first_attempts.values_list("outcome", flat=True)) == {Status.RETRYING}
+    sender.run(str(action.pk))
+    poll_finished_jobs(sf)
     _assert_every_row_sent_once(sf, action)
