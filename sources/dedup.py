@@ -25,8 +25,9 @@ def seen(source: Source, message_ids: set[str]) -> set[str]:
     # waiting) is still the message it was.
     remembered = SeenMessageId.objects.filter(source=source, message_id__in=message_ids)
     stored = Event.objects.filter(source=source, message_id__in=message_ids)
-    return set(remembered.values_list("message_id", flat=True)) | set(
-        stored.values_list("message_id", flat=True)
+    # One round trip for both.
+    return set(
+        remembered.values_list("message_id", flat=True).union(stored.values_list("message_id", flat=True))
     )
 
 
