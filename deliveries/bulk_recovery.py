@@ -26,11 +26,13 @@ from deliveries.execution import CallTrace
 from deliveries.models import BulkJob, BulkPhase, Status
 from deliveries.outcomes import Outcome, Result
 from destinations.salesforce.errors import ErrorKind, SalesforceError
+from destinations.salesforce.transport import DEFAULT_TIMEOUT
 from destinations.tokens import client_for
 
-# One call's timeout (30 s) with room to spare. With the sweep every minute,
-# a job whose worker died is taken over within STEP_LEASE + 60 s = 105 s.
-STEP_LEASE = timedelta(seconds=45)
+# One call's timeout (30 s) with room to spare: a live worker always renews
+# in time. With the sweep every minute, a job whose worker died is taken over
+# within STEP_LEASE + 60 s = 105 s; a longer call timeout lengthens both.
+STEP_LEASE = timedelta(seconds=DEFAULT_TIMEOUT + 15)
 # An upload is one call too, but a large file takes time to send: its lease
 # grows with the file at a pace any working connection beats.
 UPLOAD_BYTES_PER_SECOND = 1_000_000
