@@ -136,8 +136,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "template_partials",
-    "django_q",
+    # Before django_q: its own `qcluster` command wraps django-q2's.
     "config",
+    "django_q",
     "workspaces",
     "sources",
     "salesforce_emulator",
@@ -237,6 +238,12 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# The longest intake waits for a database lock before it answers 503 with
+# Retry-After: under the client libraries' 15 s request timeout, so that a
+# client gets an answer and retries instead of timing out. Workers keep the
+# longer SQLite busy timeout above.
+INTAKE_DB_WAIT_SECONDS = env_int("INTAKE_DB_WAIT_SECONDS", 5, minimum=1, maximum=12)
+
 # Salesforce. With no client id, the product connects to its built-in
 # emulator as a demo org.
 SALESFORCE_CLIENT_ID = env_str("SALESFORCE_CLIENT_ID")
@@ -266,6 +273,15 @@ DELIVERY_BULK_MAX_WAIT_SECONDS = env_int("DELIVERY_BULK_MAX_WAIT_SECONDS", 10, m
 # Largest Bulk upload, in bytes of CSV; a larger batch is split into several jobs.
 DELIVERY_BULK_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+# How long a source's messageId is refused as a duplicate after it came. The
+# ids (not the events) are kept this long, beyond the events' own retention,
+# so that a client or a replay sending an old batch again after its events
+# were pruned does not have it sent to Salesforce a second time. Client
+# libraries retry for at most 12 hours; a week beyond retention covers
+# re-runs of a failed export as well.
+DEDUP_DAYS = env_int(
+    "DEDUP_DAYS", DATA_RETENTION_DAYS + 7, minimum=DATA_RETENTION_DAYS + 1, maximum=3650 + 365
+)
 
 # Sources: after a write key is rotated, the previous one keeps working this
 # long, so that senders can be moved to the new key without losing events.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from deliveries import bulk_polling, sender
+from deliveries import bulk_polling, bulk_recovery, sender
 from deliveries.doorbell import ring
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery
 from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
+from sources import dedup
 
 
 def send_action(action_id: str) -> None:
@@ -28,7 +29,7 @@ def sweep() -> int:
     crashed worker left unclosed.
     """
     recover_interrupted_sends()
-    bulk_polling.recover_interrupted()
+    bulk_recovery.recover_interrupted()
     bulk_polling.poll_due()
     due = Delivery.objects.filter(status__in=DUE_STATUSES, due_at__lte=timezone.now())
     action_ids = [str(a) for a in due.values_list("action_id", flat=True).distinct()]
@@ -37,4 +38,5 @@ def sweep() -> int:
 
 
 def prune() -> int:
-    return prune_old_events() + prune_old_bulk_jobs()
+    # The message ids outlive their events (sources.dedup), pruned on their own clock.
+    return prune_old_events() + prune_old_bulk_jobs() + dedup.forget_old()

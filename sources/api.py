@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sources.intake import accept
 from sources.keys import MalformedAuthorization, key_from_authorization
+from sources.lock_waits import bounded_read
 from sources.messages import InvalidRequest
 from sources.models import Source
 from sources.provisioning import source_for_key
@@ -26,6 +27,8 @@ from sources.provisioning import source_for_key
 logger = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 500 * 1024
+# What a 503 asks the client to wait (the Segment library honours it).
+RETRY_AFTER_SECONDS = 5
 
 
 class _Refused(Exception):
@@ -100,7 +103,8 @@ def _source_for(request: HttpRequest, body: Any) -> Source:
     key = header_key or (body_key.strip() if body_key else None)
     if not key:
         raise _Refused(401, "unauthorized", "Send the source's write key as the Basic user name.")
-    source = source_for_key(key)
+    with bounded_read():
+        source = source_for_key(key)
     if source is None:
         raise _Refused(401, "unauthorized", "The write key is not valid.")
     return source
@@ -122,8 +126,11 @@ def intake(request: HttpRequest, message_type: str | None = None) -> JsonRespons
         return _error(400, invalid.code, invalid.message)
     except DatabaseError:
         # Nothing was acknowledged; both client libraries retry a 503.
+        # A lock held past INTAKE_DB_WAIT_SECONDS ends here too (sources.lock_waits).
         logger.exception("intake could not reach the database")
-        return _error(503, "unavailable", "The service cannot store events right now; try again.")
+        unavailable = _error(503, "unavailable", "The service cannot store events right now; try again.")
+        unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return unavailable
     if strict and result.rejected:
         return _error(
             400,

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from deliveries.doorbell import ring
 from deliveries.router import route
+from sources import dedup
+from sources.lock_waits import bounded_transaction
 from sources.messages import (
     InvalidMessage,
     Message,
@@ -74,7 +76,7 @@ def store(source: Source, messages: list[Message]) -> tuple[int, int]:
     """Store the messages not seen before; returns (stored, duplicates)."""
     for attempt in range(_STORE_ATTEMPTS):
         try:
-            with transaction.atomic():
+            with bounded_transaction():
                 return _store_once(source, messages)
         except IntegrityError:
             if attempt == _STORE_ATTEMPTS - 1:
@@ -83,11 +85,7 @@ def store(source: Source, messages: list[Message]) -> tuple[int, int]:
 
 
 def _store_once(source: Source, messages: list[Message]) -> tuple[int, int]:
-    known = set(
-        Event.objects.filter(source=source, message_id__in={m.message_id for m in messages}).values_list(
-            "message_id", flat=True
-        )
-    )
+    known = dedup.seen(source, {m.message_id for m in messages})
     new_events = []
     for message in messages:
         if message.message_id in known:
@@ -95,6 +93,7 @@ def _store_once(source: Source, messages: list[Message]) -> tuple[int, int]:
         known.add(message.message_id)
         new_events.append(_event(source, message))
     Event.objects.bulk_create(new_events)
+    dedup.remember(new_events)
     # In the same transaction: an acknowledged event always has its deliveries.
     ring(route(source, new_events))
     return len(new_events), len(messages) - len(new_events)

@@ -72,3 +72,23 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.message_id}"
+
+
+class SeenMessageId(models.Model):
+    """A messageId a source sent, kept after its event is pruned, so that a late repeat stays a duplicate.
+
+    Kept for ``DEDUP_DAYS`` (longer than the events themselves), then pruned
+    on its own; only the id is kept, not the message.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="seen_message_ids")
+    message_id = models.CharField(max_length=255)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "message_id"], name="one_seen_row_per_message_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id

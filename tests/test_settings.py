@@ -73,6 +73,10 @@ def test_it_defaults_to_a_sqlite_file_in_wal_mode(tmp_path):
         ("SALESFORCE_LOGIN_URL", "login.salesforce.com", "SALESFORCE_LOGIN_URL must be an absolute"),
         ("WRITE_KEY_GRACE_HOURS", "a day", "WRITE_KEY_GRACE_HOURS must be a whole number"),
         ("WRITE_KEY_GRACE_HOURS", "-1", "WRITE_KEY_GRACE_HOURS must be at least 0"),
+        # Message ids must outlive the events they deduplicate.
+        ("DEDUP_DAYS", "30", "DEDUP_DAYS must be at least 31"),
+        # Intake must answer before the client libraries' 15 s timeout.
+        ("INTAKE_DB_WAIT_SECONDS", "15", "INTAKE_DB_WAIT_SECONDS must be at most 12"),
     ],
 )
 def test_it_fails_loudly_on_a_malformed_value(tmp_path, variable, value, message):
@@ -213,3 +217,9 @@ def test_it_writes_development_keys_readable_by_their_owner_alone(tmp_path):
     assert result.returncode == 0, result.stderr
     assert _mode(tmp_path / "development-secret-key") == "0o600"
     assert _mode(tmp_path / "development-field-encryption-key") == "0o600"
+def test_it_keeps_message_ids_a_week_beyond_retention_by_default(tmp_path):
+    result = _settings(
+        tmp_path, "[s.DATA_RETENTION_DAYS, s.DEDUP_DAYS]", SECRET_KEY=STRONG_KEY, DATA_RETENTION_DAYS="10"
+    )
+
+    assert result.stdout.strip() == "[10, 17]"
