@@ -217,6 +217,8 @@ def test_it_writes_development_keys_readable_by_their_owner_alone(tmp_path):
     assert result.returncode == 0, result.stderr
     assert _mode(tmp_path / "development-secret-key") == "0o600"
     assert _mode(tmp_path / "development-field-encryption-key") == "0o600"
+
+
 def test_it_keeps_message_ids_a_week_beyond_retention_by_default(tmp_path):
     result = _settings(
         tmp_path, "[s.DATA_RETENTION_DAYS, s.DEDUP_DAYS]", SECRET_KEY=STRONG_KEY, DATA_RETENTION_DAYS="10"
