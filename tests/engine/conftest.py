@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from deliveries import sender
 from deliveries.models import Delivery
 from destinations.models import ConnectionState, Destination
 from destinations.salesforce import describe
+from salesforce_emulator.control_guard import TOKEN_HEADER
 from tests.conftest import KeyedSource
 
 
@@ -43,6 +45,18 @@ class Org:
     def reset_calls(self) -> None:
         entries = self.org.requests()
         self.marks.append(entries[-1].id if entries else 0)
+
+    def control(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the org's control API over HTTP, as a fault-injecting operator does (with its token)."""
+        answer = requests.request(
+            method,
+            f"{self.emulator.urls['control']}/orgs/production{path}",
+            headers={TOKEN_HEADER: self.emulator.control_token},
+            timeout=5,
+            **kwargs,
+        )
+        answer.raise_for_status()
+        return answer.json()
 
     @property
     def _mark(self) -> int:

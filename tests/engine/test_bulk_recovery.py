@@ -22,7 +22,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import requests
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -46,10 +45,6 @@ STEPS = {
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _control(sf, path):
-    return f"{sf.emulator.urls['control']}/orgs/production{path}"
 
 
 def _database_url() -> str:
@@ -79,11 +74,11 @@ def _worker(task: str, subject: str) -> subprocess.Popen:
 def _held_inside(sf, step: str, task: str, subject: str, seconds: float = 1) -> subprocess.Popen:
     """Run the task in a worker and return once it is inside the step's call (held there ``seconds``)."""
     method, path = STEPS[step]
-    fault = requests.post(
-        _control(sf, "/faults"),
+    fault = sf.control(
+        "POST",
+        "/faults",
         json={"kind": "latency", "seconds": seconds, "method": method, "path": path, "count": 1},
-        timeout=5,
-    ).json()
+    )
     worker = _worker(task, subject)
     deadline = time.monotonic() + 60
     while not _hits(sf, fault["id"]):
@@ -104,13 +99,13 @@ def _kill_inside(sf, step: str, task: str, subject: str) -> None:
 
 
 def _hits(sf, fault_id: int) -> int:
-    faults = requests.get(_control(sf, "/faults"), timeout=5).json()
+    faults = sf.control("GET", "/faults")
     return next(f["hits"] for f in faults if f["id"] == fault_id)
 
 
 def _wait_for_call(sf, method: str, path: str) -> None:
     for _ in range(500):
-        logged = requests.get(_control(sf, "/requests"), timeout=5).json()
+        logged = sf.control("GET", "/requests")
         if any(r["method"] == method and re.search(path, r["path"]) for r in logged):
             return
         time.sleep(0.02)
