@@ -237,7 +237,9 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address is proved before it signs in or joins a workspace: membership is
+# granted to addresses, so an unproved one would let anyone claim another's.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_ADAPTER = "workspaces.adapter.AccountAdapter"
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 LOGIN_URL = "account_login"

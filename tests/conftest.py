@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.test import Client
 
 from sources.models import Source
@@ -31,6 +33,14 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    # allauth counts sign-ins and mails sent in the cache; one test's count
+    # must not throttle the next.
+    for cache in caches.all():
+        cache.clear()
+
+
 @dataclass
 class Team:
     workspace: Workspace
@@ -44,8 +54,11 @@ class Team:
         return client
 
 
-def make_user(email: str) -> User:
-    return User.objects.create_user(username=email, email=email, password=PASSWORD)
+def make_user(email: str, *, verified: bool = True) -> User:
+    """A user who signs in with ``email``, proved as allauth would have it after the emailed link."""
+    user = User.objects.create_user(username=email, email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
 
 
 @pytest.fixture
