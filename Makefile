@@ -25,6 +25,7 @@ install: $(STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 
 serve: migrate
 	DEBUG=$${DEBUG-1} $(PY) manage.py serve

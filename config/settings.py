@@ -175,6 +175,16 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
     raise ConfigurationError(f"REDIS_URL must be a redis://, rediss:// or unix:// URL; got {REDIS_URL!r}")
 
+# Sign-in rate limits are counted in the cache, so every web worker must see
+# the same count: the database by default (`manage.py createcachetable`, run
+# by `make migrate`), Redis when there is one.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+    }
+
 # django-q2 only rings the doorbell: our own retry policy decides when a
 # delivery is tried again, so the broker never re-delivers a task by itself
 # (max_attempts=1) and its retry window is longer than any task may run.

@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from destinations.views import oauth_callback
 from workspaces.views import home
+
+# The admin signs in through allauth's form, whose failed-attempt limits would
+# otherwise be bypassed by the admin's own login page.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("sources.urls_api")),

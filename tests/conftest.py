@@ -34,11 +34,19 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
+def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     # allauth counts sign-ins and mails sent in the cache; one test's count
-    # must not throttle the next.
-    for cache in caches.all():
-        cache.clear()
+    # must not throttle the next. The database cache is reachable only from
+    # tests that use the database, and only those sign in.
+    uses_database = request.node.get_closest_marker("django_db") is not None
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            uses_database = True
+            break
+    if uses_database:
+        for cache in caches.all():
+            cache.clear()
 
 
 @dataclass

@@ -18,6 +18,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sources.provisioning import create_source
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Sign-in rate limits are counted in the database cache; its table is
+        # not made by `migrate`, and creating it is a no-op once it exists.
+        call_command("createcachetable")
         self._announce_demo()
         python = sys.executable
         children: list[subprocess.Popen[Any]] = []
