@@ -53,8 +53,9 @@ def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
 class Team:
     workspace: Workspace
     owner: User
-    member: User
+    member: User  # an editor: changes everything but the member list
     outsider: User
+    viewer: User
 
     def client_for(self, who: str, *, enforce_csrf: bool = False) -> Client:
         client = Client(enforce_csrf_checks=enforce_csrf)
@@ -72,13 +73,16 @@ def make_user(email: str, *, verified: bool = True) -> User:
 @pytest.fixture
 def team(db: None) -> Team:
     workspace = Workspace.objects.create(name="Acme")
-    owner, member, outsider = (make_user(f"{who}@example.com") for who in ("owner", "member", "outsider"))
+    owner, member, outsider, viewer = (
+        make_user(f"{who}@example.com") for who in ("owner", "member", "outsider", "viewer")
+    )
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
-    Membership.objects.create(workspace=workspace, user=member, role=Role.MEMBER)
+    Membership.objects.create(workspace=workspace, user=member, role=Role.EDITOR)
+    Membership.objects.create(workspace=workspace, user=viewer, role=Role.VIEWER)
     # The outsider owns a workspace of their own, so "no access" is not "no workspace".
     elsewhere = Workspace.objects.create(name="Elsewhere")
     Membership.objects.create(workspace=elsewhere, user=outsider, role=Role.OWNER)
-    return Team(workspace, owner, member, outsider)
+    return Team(workspace, owner, member, outsider, viewer)
 
 
 @dataclass

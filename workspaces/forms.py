@@ -8,7 +8,7 @@ from workspaces.models import Role
 
 class AddMemberForm(forms.Form):
     email = forms.EmailField(label="Email of an existing user")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]

@@ -22,14 +22,17 @@ class Workspace(models.Model):
 
 
 class Role(models.TextChoices):
+    # Owners manage members and may delete; editors change destinations,
+    # actions, keys and retries; viewers read pages, Data Out and its CSV.
     OWNER = "owner", "Owner"
-    MEMBER = "member", "Member"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
 
 
 class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -42,3 +45,8 @@ class Membership(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == Role.OWNER
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether the member may change the workspace's sources, destinations, actions and retries."""
+        return self.role in (Role.OWNER, Role.EDITOR)

@@ -26,21 +26,21 @@ def test_it_hides_the_member_list_from_outsiders(team):
 
 def test_it_lets_an_owner_add_an_existing_user(team):
     response = team.client_for("owner").post(
-        _members_url(team), {"email": "OUTSIDER@example.com", "role": "member"}
+        _members_url(team), {"email": "OUTSIDER@example.com", "role": "editor"}
     )
 
     assert response.status_code == 302
-    assert Membership.objects.filter(workspace=team.workspace, user=team.outsider, role=Role.MEMBER).exists()
+    assert Membership.objects.filter(workspace=team.workspace, user=team.outsider, role=Role.EDITOR).exists()
 
 
 def test_it_refuses_an_unknown_email(team):
     response = team.client_for("owner").post(
-        _members_url(team), {"email": "nobody@example.com", "role": "member"}
+        _members_url(team), {"email": "nobody@example.com", "role": "editor"}
     )
 
     assert response.status_code == 200
     assert b"No user has this email" in response.content
-    assert team.workspace.memberships.count() == 2
+    assert team.workspace.memberships.count() == 3
 
 
 def test_it_refuses_to_let_a_member_add_members(team):
@@ -89,7 +89,7 @@ def test_it_refuses_removal_by_non_owners(team, who):
 
 def test_it_requires_the_csrf_token_to_add_a_member(team):
     response = team.client_for("owner", enforce_csrf=True).post(
-        _members_url(team), {"email": "outsider@example.com", "role": "member"}
+        _members_url(team), {"email": "outsider@example.com", "role": "editor"}
     )
 
     assert response.status_code == 403
