@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from destinations.views import oauth_callback
 from workspaces.views import home
+from workspaces.views_members import accept_invitation
 
 # The admin signs in through allauth's form, whose failed-attempt limits would
 # otherwise be bypassed by the admin's own login page.
@@ -13,6 +14,8 @@ urlpatterns = [
     path("", include("sources.urls_api")),
     path("", home, name="home"),
     path("accounts/", include("allauth.urls")),
+    # The link of an invitation email; its token is in the query string.
+    path("invitations/accept/", accept_invitation, name="accept-invitation"),
     path("admin/", admin.site.urls),
     path("w/<uuid:workspace_id>/", include("workspaces.urls")),
     path("w/<uuid:workspace_id>/sources/", include("sources.urls")),

@@ -50,3 +50,31 @@ class Membership(models.Model):
     def can_edit(self) -> bool:
         """Whether the member may change the workspace's sources, destinations, actions and retries."""
         return self.role in (Role.OWNER, Role.EDITOR)
+
+
+class Invitation(models.Model):
+    """An owner's offer of a role to an email address, taken up by whoever proves that address.
+
+    Only a hash of the token is kept: the link in the email is the one copy of
+    it, and a database reader cannot use a pending invitation.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.workspace} ({self.role})"

@@ -20,9 +20,10 @@ from destinations.models import Destination
 from sources.models import Source
 from tests.dashboard.data_out_support import BLOCKED_DOMAIN, block_emails, lead, sent
 from tests.engine.conftest import destination, sf  # noqa: F401
-from workspaces.models import Membership
+from workspaces.invitations import invite
+from workspaces.models import Invitation, Membership, Role
 
-READ, EDIT, OWN = "read", "edit", "own"
+READ, EDIT, OWN, ANY = "read", "edit", "own", "any member"
 
 # Every route under a workspace, with the role it needs for that method.
 ROUTES: list[tuple[str, str, str]] = [
@@ -30,6 +31,8 @@ ROUTES: list[tuple[str, str, str]] = [
     ("workspaces:members", "GET", READ),
     ("workspaces:members", "POST", OWN),
     ("workspaces:remove-member", "POST", OWN),
+    ("workspaces:revoke-invitation", "POST", OWN),
+    ("workspaces:leave", "POST", ANY),
     ("sources:list", "GET", READ),
     ("sources:create", "POST", EDIT),
     ("sources:detail", "GET", READ),
@@ -96,6 +99,7 @@ def scene(team, sf, destination, source):  # noqa: F811
             "action_id": action.pk,
             "delivery_id": delivery.pk,
             "membership_id": Membership.objects.get(workspace=team.workspace, user=team.member).pk,
+            "invitation_id": invite(team.workspace, "ada@example.com", Role.VIEWER, team.owner)[0].pk,
             "confirmation_id": "unknown",
             "kind": "lead",
         }
@@ -104,7 +108,7 @@ def scene(team, sf, destination, source):  # noqa: F811
 
 def _state() -> list[list[Any]]:
     """Everything a route could change, as rows."""
-    models: list[Any] = [Membership, Source, Destination, Action, Delivery]
+    models: list[Any] = [Membership, Invitation, Source, Destination, Action, Delivery]
     return [list(model.objects.order_by("pk").values()) for model in models]
 
 
@@ -118,8 +122,11 @@ def test_a_viewer_reads_every_page_and_changes_nothing(team, scene, name, method
 
     response = _request(team.client_for("viewer"), method, scene.url(name))
 
-    assert response.status_code == (200 if needs == READ else 403)
-    assert _state() == before
+    if needs == ANY:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == (200 if needs == READ else 403)
+        assert _state() == before
 
 
 @pytest.mark.parametrize(("name", "method", "needs"), ROUTES, ids=ROUTE_IDS)
@@ -149,7 +156,8 @@ def test_an_owner_may_use_every_route(team, scene, name, method, needs):
     assert response.status_code not in (403, 404)
 
 
-_SIGN_OUT = re.compile(r'<form method="post" action="/accounts/logout/"')
+# The two buttons every signed-in member has: sign out, and leave the workspace.
+_SIGN_OUT = re.compile(r'<form method="post" action="(/accounts/logout/|/w/[0-9a-f-]+/members/leave/)"')
 _POSTING = re.compile(r'<form[^>]*method="post"|hx-post=|formaction=')
 
 
