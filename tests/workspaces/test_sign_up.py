@@ -79,3 +79,18 @@ def test_a_verified_user_signs_in(db, client):
     client.post(reverse("account_login"), {"login": "ada@example.com", "password": PASSWORD})
 
     assert _is_signed_in(client)
+
+
+def test_the_page_after_sign_up_says_when_mail_is_not_set_up(db, client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+    page = client.post(reverse("account_signup"), NEW, follow=True).content.decode()
+
+    assert "Mail is not set up on this server" in page
+    assert "We have sent you an email" not in page
+
+
+def test_the_page_after_sign_up_points_to_the_email_when_mail_is_set_up(db, client):
+    page = client.post(reverse("account_signup"), NEW, follow=True).content.decode()
+
+    assert "We have sent you an email" in page
