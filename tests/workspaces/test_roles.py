@@ -203,3 +203,12 @@ def _patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: 
             yield from _patterns(entry, pattern, inner)
         elif entry.name:
             yield namespace + entry.name, pattern
+
+
+@pytest.mark.parametrize(("who", "offered"), [("viewer", False), ("member", True)])
+def test_data_out_polls_offer_retry_all_to_editors_only(team, scene, who, offered):
+    url = scene.url("deliveries:data-out") + "?after=0&polled_at=0"
+
+    poll = team.client_for(who).get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert ("Retry all failed" in poll) is offered

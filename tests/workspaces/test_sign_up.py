@@ -94,3 +94,13 @@ def test_the_page_after_sign_up_points_to_the_email_when_mail_is_set_up(db, clie
     page = client.post(reverse("account_signup"), NEW, follow=True).content.decode()
 
     assert "We have sent you an email" in page
+
+
+def test_an_account_from_before_verification_is_sent_the_link_when_it_signs_in(db, client):
+    User.objects.create_user(username="old@example.com", email="old@example.com", password=PASSWORD)
+
+    client.post(reverse("account_login"), {"login": "old@example.com", "password": PASSWORD})
+
+    assert not _is_signed_in(client)
+    assert [m.to for m in mail.outbox] == [["old@example.com"]]
+    _link_in(mail.outbox[0])
