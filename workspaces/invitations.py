@@ -19,6 +19,14 @@ from django.utils import timezone
 
 from workspaces.models import Invitation, Membership, Role, Workspace
 
+# Invitations a workspace may send in an hour: enough for any team, too few
+# to use the server as a mailer to strangers.
+INVITATIONS_PER_HOUR = 50
+
+
+class TooManyInvitations(Exception):
+    """The workspace has sent its hour's share of invitations."""
+
 
 class InvitationRefused(Exception):
     """The invitation cannot be accepted by this user; the message says why."""
@@ -34,6 +42,14 @@ def hash_of(token: str) -> str:
 
 def invite(workspace: Workspace, email: str, role: str, invited_by: User) -> tuple[Invitation, str]:
     """A new pending invitation and its token, which is stored only as a hash."""
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    if (
+        Invitation.objects.filter(workspace=workspace, created_at__gte=an_hour_ago).count()
+        >= INVITATIONS_PER_HOUR
+    ):
+        raise TooManyInvitations(
+            f"This workspace has sent {INVITATIONS_PER_HOUR} invitations in the last hour; try again later."
+        )
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         workspace=workspace,

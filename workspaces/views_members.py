@@ -43,7 +43,11 @@ def members(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         return _render(request, membership, form, status=400)
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
-    invitation, token = invitations.invite(membership.workspace, email, role, _signed_in(request))
+    try:
+        invitation, token = invitations.invite(membership.workspace, email, role, _signed_in(request))
+    except invitations.TooManyInvitations as exc:
+        form.add_error(None, str(exc))
+        return _render(request, membership, form, status=429)
     # The same answer whether or not the address has an account here, so the
     # form cannot be used to find out who is registered.
     if mail_is_set_up():

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_user
-from workspaces.invitations import hash_of
+from workspaces.invitations import INVITATIONS_PER_HOUR, hash_of, invite
 from workspaces.models import Invitation, Membership, Role
 
 
@@ -300,3 +300,15 @@ def test_an_owner_leaves_when_another_owner_stays(team):
     team.client_for("owner").post(reverse("workspaces:leave", kwargs={"workspace_id": team.workspace.pk}))
 
     assert not _joined(team, team.owner)
+
+
+def test_a_workspace_cannot_flood_strangers_with_invitations(team):
+    for n in range(INVITATIONS_PER_HOUR):
+        invite(team.workspace, f"person{n}@example.com", Role.VIEWER, team.owner)
+
+    response = _invite(team, "one-more@example.com")
+
+    assert response.status_code == 429
+    assert "in the last hour" in response.content.decode()
+    assert mail.outbox == []
+    assert Invitation.objects.count() == INVITATIONS_PER_HOUR
