@@ -312,3 +312,12 @@ def test_a_workspace_cannot_flood_strangers_with_invitations(team):
     assert "in the last hour" in response.content.decode()
     assert mail.outbox == []
     assert Invitation.objects.count() == INVITATIONS_PER_HOUR
+
+
+def test_the_mailed_link_is_on_the_public_address_with_the_token_out_of_the_path(team, settings):
+    settings.PUBLIC_URL = "https://dash.example.com"
+
+    _invite(team, "ada@example.com")
+
+    token = _token_in(mail.outbox[0])
+    assert f"https://dash.example.com/invitations/accept/?token={token}" in mail.outbox[0].body
