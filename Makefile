@@ -30,6 +30,7 @@ install: $(STAMP)
 
 migrate: install
 	$(EMBEDDED_ENV) $(PY) manage.py migrate --no-input
+	$(EMBEDDED_ENV) $(PY) manage.py createcachetable
 
 serve: migrate
 	$(EMBEDDED_ENV) $(PY) manage.py serve

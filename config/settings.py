@@ -219,6 +219,16 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
     raise ConfigurationError(f"REDIS_URL must be a redis://, rediss:// or unix:// URL; got {REDIS_URL!r}")
 
+# Sign-in rate limits are counted in the cache, so every web worker must see
+# the same count: the database by default (`manage.py createcachetable`, run
+# by `make migrate`), Redis when there is one.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+    }
+
 # django-q2 only rings the doorbell: our own retry policy decides when a
 # delivery is tried again, so the broker never re-delivers a task by itself
 # (max_attempts=1) and its retry window is longer than any task may run.
@@ -300,9 +310,13 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address is proved before it signs in or joins a workspace: membership is
+# granted to addresses, so an unproved one would let anyone claim another's.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_ADAPTER = "workspaces.adapter.AccountAdapter"
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+# Days an emailed invitation to a workspace can be accepted.
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7, minimum=1, maximum=90)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

@@ -30,7 +30,7 @@ def source_list(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @never_cache
 def source_create(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     form = SourceForm(request.POST)
     if form.is_valid():
         try:
@@ -78,7 +78,7 @@ def source_detail(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid
 @require_POST
 @never_cache
 def source_rotate(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid.UUID) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     source = get_in_workspace(Source, membership, source_id)
     key = rotate_key(source)
     return _show_key(request, membership.workspace, source, key, created=False)
@@ -97,7 +97,7 @@ def source_end_grace(request: HttpRequest, workspace_id: uuid.UUID, source_id: u
 @login_required
 @require_POST
 def source_delete(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid.UUID) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     source = get_in_workspace(Source, membership, source_id)
     source.delete()
     messages.success(request, f"The source {source.name} and its events were deleted.")

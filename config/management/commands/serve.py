@@ -20,6 +20,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from config.mail import startup_warning
@@ -52,6 +53,9 @@ class Command(BaseCommand):
         mail_warning = startup_warning()
         if mail_warning:
             logger.warning(mail_warning)
+        # Sign-in rate limits are counted in the database cache; its table is
+        # not made by `migrate`, and creating it is a no-op once it exists.
+        call_command("createcachetable")
         self._announce_demo(public_url)
         python = sys.executable
         children: list[subprocess.Popen[Any]] = []
