@@ -1,5 +1,5 @@
-from allauth.account.views import password_reset
 from allauth.account.decorators import secure_admin_login
+from allauth.account.views import password_reset
 from django.contrib import admin
 from django.urls import include, path
 
