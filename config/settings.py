@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "destinations",
     "actions",
     "deliveries",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,8 @@ DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10
 DELIVERY_BULK_MAX_WAIT_SECONDS = env_int("DELIVERY_BULK_MAX_WAIT_SECONDS", 10, minimum=0, maximum=3600)
 # Largest Bulk upload, in bytes of CSV; a larger batch is split into several jobs.
 DELIVERY_BULK_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
+# The bearer token /metrics asks for; unset, /metrics does not exist (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
 
 AUTH_PASSWORD_VALIDATORS = [

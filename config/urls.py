@@ -6,6 +6,8 @@ from workspaces.views import home
 
 urlpatterns = [
     path("", include("sources.urls_api")),
+    # Probes and metrics for the people running the install (docs/deploy.md).
+    path("", include("monitoring.urls")),
     path("", home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -8,7 +8,7 @@ from deliveries import bulk_polling, sender
 from deliveries.doorbell import ring
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery
-from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
+from deliveries.pruning import prune_old_bulk_jobs, prune_old_events, prune_old_rejections
 
 
 def send_action(action_id: str) -> None:
@@ -37,4 +37,4 @@ def sweep() -> int:
 
 
 def prune() -> int:
-    return prune_old_events() + prune_old_bulk_jobs()
+    return prune_old_events() + prune_old_bulk_jobs() + prune_old_rejections()

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sources import rejections
 from sources.forms import SourceForm
 from sources.models import Source
 from sources.provisioning import SourceExists, create_source, rotate_key
@@ -66,6 +67,7 @@ def source_detail(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid
             "membership": membership,
             "source": source,
             "events": events,
+            "rejections": rejections.summary(source),
             "public_url": settings.PUBLIC_URL,
         },
     )

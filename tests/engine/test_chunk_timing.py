@@ -1,0 +1,27 @@
+"""The sender times each chunk it sends, against the emulator."""
+
+from __future__ import annotations
+
+from monitoring.models import ChunkBucket, ChunkTiming
+from tests.engine.conftest import deliver, identify, make_action, send
+
+
+def test_the_sender_records_the_duration_of_each_chunk_it_sends(destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, identify("u1", email="ada@example.com", last_name="Lovelace", company="AE"))
+
+    deliveries = deliver(action)
+
+    assert [d.status for d in deliveries] == ["delivered"]
+    timing = ChunkTiming.objects.get(action=action)
+    assert timing.count == 1
+    assert timing.sum_seconds > 0
+    assert ChunkBucket.objects.get(action=action, le=300.0).count == 1
+
+
+def test_nothing_is_timed_when_nothing_is_due(destination):
+    action = make_action(destination, "lead", "create")
+
+    deliver(action)
+
+    assert not ChunkTiming.objects.filter(action=action).exists()
