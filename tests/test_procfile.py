@@ -1,4 +1,4 @@
-"""The Procfile of the larger install, started by honcho on PostgreSQL and Redis, becomes ready.
+"""The Procfile of the larger install, started by honcho on PostgreSQL and Redis, becomes ready and logs JSON.
 
 Runs where the suite itself runs on PostgreSQL with Redis (CI's second
 pass); on the embedded defaults there is no such install to start.
@@ -6,6 +6,7 @@ pass); on the embedded defaults there is no such install to start.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -61,6 +62,7 @@ def test_honcho_starts_the_procfile_and_it_becomes_ready():
         "BIND": f"127.0.0.1:{port}",
         "WEB_WORKERS": "1",
         "QUEUE_WORKERS": "1",
+        "LOG_FORMAT": "json",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     honcho = subprocess.Popen(
@@ -89,3 +91,18 @@ def test_honcho_starts_the_procfile_and_it_becomes_ready():
     assert answer is not None, output.decode(errors="replace")[-4000:]
     assert answer.status_code == 200, (answer.text, output.decode(errors="replace")[-4000:])
     assert answer.json()["checks"] == {"database": "ok", "broker": "ok", "worker": "ok", "followups": "ok"}
+    lines = _process_lines(output.decode(errors="replace"))
+    assert {name for name, _ in lines} >= {"web", "worker"}
+    logged = [json.loads(text) for _, text in lines]
+    assert any("GET /readyz" in line["message"] for line in logged)
+
+
+def _process_lines(output: str) -> list[tuple[str, str]]:
+    """(process type, text) of each line the Procfile's processes wrote, without honcho's own."""
+    found = []
+    for line in output.splitlines():
+        prefix, bar, text = line.partition("| ")
+        name = prefix.split()[1].split(".")[0] if bar and len(prefix.split()) > 1 else ""
+        if name in ("web", "worker", "followups") and text.strip():
+            found.append((name, text))
+    return found

@@ -58,6 +58,9 @@ class Command(BaseCommand):
                     str(options["web_workers"]),
                     "--threads",
                     "4",
+                    # LOG_FORMAT=json applies to gunicorn's own lines too.
+                    "--logger-class",
+                    "monitoring.gunicorn_logs.GunicornLogger",
                     "--access-logfile",
                     "-",
                     # The path without its query: the OAuth callback's query
