@@ -128,3 +128,21 @@ def test_the_pacer_beats_at_most_once_per_interval():
     pacer.maybe_beat()
 
     assert Heartbeat.objects.get(name=heartbeats.FOLLOWUPS).beat_at == first
+
+
+def test_it_is_not_ready_when_the_database_does_not_answer(client, monkeypatch):
+    from django.db import OperationalError, connection
+
+    _all_fresh()
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "unreachable"
+    assert response.json()["checks"]["worker"] == "unreachable"
+    assert "refused" not in response.content.decode()

@@ -9,6 +9,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from deliveries.pruning import prune_old_rejections
 from sources import rejections
@@ -107,3 +110,27 @@ def test_it_leaves_older_rejections_off_the_page_and_prunes_them_with_events(cli
     assert prune_old_rejections() == 2
     assert not RejectedMessage.objects.exists()
     assert not RejectionCount.objects.exists()
+
+
+@given(sent=st.text(max_size=60))
+@hypothesis_settings(max_examples=60, deadline=None)
+def test_a_reason_kind_never_holds_the_value_a_client_sent(sent):
+    from datetime import UTC, datetime
+
+    from sources.messages import MESSAGE_TYPES, Envelope, InvalidMessage, normalize
+
+    assume(sent not in MESSAGE_TYPES)
+    kinds = set()
+    for raw in (
+        {"type": sent, "userId": "u"},
+        {"type": "track", "userId": "u", "event": "E", "timestamp": sent or "x"},
+    ):
+        try:
+            normalize(raw, implied_type=None, envelope=Envelope(), received_at=datetime.now(UTC))
+        except InvalidMessage as exc:
+            kinds.add(rejections.reason_kind(exc.reason))
+    assert kinds <= {
+        "'type' must be one of identify, track, page, screen, group, alias",
+        "'type' is required in a batch; one of identify, track, page, screen, group, alias.",
+        "'timestamp' must be an ISO-8601 date and time",
+    }
