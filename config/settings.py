@@ -274,4 +274,7 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # Django's own console handler (plain text, under DEBUG) would repeat
+    # each of its lines beside ours; its lines reach ours through the root.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

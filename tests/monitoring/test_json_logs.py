@@ -20,7 +20,8 @@ LOGS_A_LINE = (
     "from monitoring import log_context;"
     "logging.getLogger('probe').warning('first line');"
     "ctx = log_context.bound(workspace='w-1', delivery=7); ctx.__enter__();"
-    "logging.getLogger('probe.inner').error('second %s', 'line')"
+    "logging.getLogger('probe.inner').error('second %s', 'line');"
+    "logging.getLogger('django.request').error('third line')"
 )
 
 
@@ -38,14 +39,16 @@ def _run(tmp_path, **env):
     )
 
 
-def test_it_writes_one_json_object_per_line_with_the_ids_in_context(tmp_path):
-    result = _run(tmp_path, LOG_FORMAT="json")
+@pytest.mark.parametrize("debug", ["0", "1"])
+def test_it_writes_one_json_object_per_line_with_the_ids_in_context(tmp_path, debug):
+    result = _run(tmp_path, LOG_FORMAT="json", DEBUG=debug)
 
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stderr.splitlines()]
     assert [(line["level"], line["logger"], line["message"]) for line in lines] == [
         ("WARNING", "probe", "first line"),
         ("ERROR", "probe.inner", "second line"),
+        ("ERROR", "django.request", "third line"),
     ]
     assert "workspace" not in lines[0]
     assert lines[1]["workspace"] == "w-1"
