@@ -123,3 +123,16 @@ def test_it_reports_api_usage_bulk_jobs_and_chunk_durations(client, token, team,
     assert _value(samples, "sfdest_sender_chunk_duration_seconds_bucket", le="0.25", **action) == 1
     assert _value(samples, "sfdest_sender_chunk_duration_seconds_bucket", le="5.0", **action) == 2
     assert _value(samples, "sfdest_sender_chunk_duration_seconds_bucket", le="+Inf", **action) == 2
+
+
+def test_it_keeps_hostile_names_inside_their_labels(client, token, team):
+    from sources.provisioning import create_source
+
+    hostile = 'we"b\\site\nsfdest_fake_metric 1'
+    _, key = create_source(team.workspace, hostile)
+    _post(client, key, [{"type": "track", "userId": "u", "event": "E"}])
+
+    samples = _scrape(client)
+
+    assert "sfdest_fake_metric" not in samples
+    assert _value(samples, "sfdest_intake_messages_total", source=hostile, outcome="accepted") == 1
