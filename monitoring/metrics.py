@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
@@ -58,7 +58,12 @@ def _intake() -> Metric:
         "Messages received by a source since it was created, by outcome.",
         labels=["source_id", "source", "outcome"],
     )
-    for row in IntakeTotals.objects.values("source_id", "source__name", "accepted", "duplicates", "rejected"):
+    rows = (
+        IntakeTotals.objects.values("source_id", "source__name")
+        .annotate(accepted=Sum("accepted"), duplicates=Sum("duplicates"), rejected=Sum("rejected"))
+        .order_by()
+    )
+    for row in rows:
         for outcome in ("accepted", "duplicates", "rejected"):
             family.add_metric([str(row["source_id"]), row["source__name"], outcome], row[outcome])
     return family

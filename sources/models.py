@@ -65,16 +65,22 @@ class IntakeTotals(models.Model):
     """Messages a source sent since it was created, by outcome: monotonic, for metrics.
 
     Counted in the database, not in the web process, so that every process
-    serving intake adds to the same figures.
+    serving intake adds to the same figures. A source's totals are spread
+    over a few rows (``shard``), each request adding to one at random, so
+    that concurrent requests of one source do not queue on one row lock.
     """
 
-    source = models.OneToOneField(Source, on_delete=models.CASCADE, primary_key=True, related_name="totals")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="totals")
+    shard = models.PositiveSmallIntegerField()
     accepted = models.PositiveBigIntegerField(default=0)
     duplicates = models.PositiveBigIntegerField(default=0)
     rejected = models.PositiveBigIntegerField(default=0)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "shard"], name="one_intake_total_per_shard")]
+
     def __str__(self) -> str:
-        return f"intake totals of {self.source_id}"
+        return f"intake totals of {self.source_id} ({self.shard})"
 
 
 class RejectionCount(models.Model):

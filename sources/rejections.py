@@ -9,6 +9,7 @@ of bad messages adds to counts, not to rows.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,8 @@ from sources.messages import Rejection
 from sources.models import IntakeTotals, RejectedMessage, RejectionCount, Source
 
 EXAMPLES_KEPT = 50
+# Rows a source's totals are spread over (see IntakeTotals).
+TOTALS_SHARDS = 8
 WINDOW = timedelta(hours=24)
 _REASON_MAX = 200
 
@@ -39,15 +42,17 @@ def count(source: Source, *, accepted: int, duplicates: int, rejected: int) -> N
         "duplicates": F("duplicates") + duplicates,
         "rejected": F("rejected") + rejected,
     }
-    if IntakeTotals.objects.filter(source_id=source.pk).update(**changes):
+    shard = random.randrange(TOTALS_SHARDS)
+    row = IntakeTotals.objects.filter(source_id=source.pk, shard=shard)
+    if row.update(**changes):
         return
     try:
         with transaction.atomic():
             IntakeTotals.objects.create(
-                source_id=source.pk, accepted=accepted, duplicates=duplicates, rejected=rejected
+                source_id=source.pk, shard=shard, accepted=accepted, duplicates=duplicates, rejected=rejected
             )
     except IntegrityError:
-        IntakeTotals.objects.filter(source_id=source.pk).update(**changes)
+        row.update(**changes)
 
 
 def keep(source: Source, rejections: list[Rejection], received_at: datetime) -> None:

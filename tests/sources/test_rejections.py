@@ -77,7 +77,10 @@ def test_it_counts_by_reason_and_keeps_only_the_latest_examples(client, team, so
     assert RejectedMessage.objects.count() == rejections.EXAMPLES_KEPT
     assert RejectionCount.objects.count() == 2
     assert summary.examples[0].type == "weird"
-    assert IntakeTotals.objects.get(source=source.source).rejected == summary.total
+    assert (
+        sum(IntakeTotals.objects.filter(source=source.source).values_list("rejected", flat=True))
+        == summary.total
+    )
 
 
 def test_it_counts_the_rejections_of_a_strict_request_and_stores_no_event(client, source):
@@ -91,7 +94,8 @@ def test_it_counts_the_rejections_of_a_strict_request_and_stores_no_event(client
     assert response.status_code == 400
     assert Event.objects.count() == 0
     assert [r.message_id for r in RejectedMessage.objects.all()] == [""]
-    assert IntakeTotals.objects.get(source=source.source).accepted == 0
+    assert not IntakeTotals.objects.filter(source=source.source, accepted__gt=0).exists()
+    assert sum(IntakeTotals.objects.filter(source=source.source).values_list("rejected", flat=True)) == 1
 
 
 def test_the_page_says_when_nothing_was_rejected(team, source):
@@ -133,4 +137,6 @@ def test_a_reason_kind_never_holds_the_value_a_client_sent(sent):
         "'type' must be one of identify, track, page, screen, group, alias",
         "'type' is required in a batch; one of identify, track, page, screen, group, alias.",
         "'timestamp' must be an ISO-8601 date and time",
+        "The message holds a NUL character (\\u0000), which cannot be stored.",
+        "The message holds text that is not valid Unicode.",
     }
