@@ -88,6 +88,7 @@ def test_honcho_starts_the_procfile_and_it_becomes_ready():
         except subprocess.TimeoutExpired:
             os.killpg(honcho.pid, signal.SIGKILL)
             output, _ = honcho.communicate()
+        _wait_for_group_to_end(honcho.pid)
     assert answer is not None, output.decode(errors="replace")[-4000:]
     assert answer.status_code == 200, (answer.text, output.decode(errors="replace")[-4000:])
     assert answer.json()["checks"] == {"database": "ok", "broker": "ok", "worker": "ok", "followups": "ok"}
@@ -95,6 +96,18 @@ def test_honcho_starts_the_procfile_and_it_becomes_ready():
     assert {name for name, _ in lines} >= {"web", "worker"}
     logged = [json.loads(text) for _, text in lines]
     assert any("GET /readyz" in line["message"] for line in logged)
+
+
+def _wait_for_group_to_end(group: int) -> None:
+    """Wait until every process of the group has exited: none may keep the test database open."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(group, signal.SIGKILL)
 
 
 def _process_lines(output: str) -> list[tuple[str, str]]:
