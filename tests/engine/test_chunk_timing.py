@@ -25,3 +25,20 @@ def test_nothing_is_timed_when_nothing_is_due(destination):
     deliver(action)
 
     assert not ChunkTiming.objects.filter(action=action).exists()
+
+
+def test_a_chunk_is_sent_even_when_its_duration_cannot_be_recorded(destination, source, monkeypatch):
+    from django.db import OperationalError
+
+    from deliveries import sender
+
+    def database_gone(*args):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(sender.chunk_timing, "record", database_gone)
+    action = make_action(destination, "lead", "create")
+    send(source, identify("u1", email="ada@example.com", last_name="Lovelace", company="AE"))
+
+    deliveries = deliver(action)
+
+    assert [d.status for d in deliveries] == ["delivered"]
