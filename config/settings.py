@@ -78,7 +78,10 @@ def _field_encryption_keys() -> list[str]:
 # Encrypts Salesforce tokens at rest; the first key encrypts, all decrypt.
 FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
 
-PUBLIC_URL = env_url("PUBLIC_URL", "http://127.0.0.1:8000")
+# The address `make serve` listens on; unless told otherwise, users and
+# Salesforce's OAuth callback reach the product there.
+BIND = env_str("BIND", "127.0.0.1:8000") or "127.0.0.1:8000"
+PUBLIC_URL = env_url("PUBLIC_URL", f"http://{BIND}")
 _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_public_host, "127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
@@ -227,6 +230,10 @@ DELIVERY_BULK_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 # The bearer token /metrics asks for; unset, /metrics does not exist (404).
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+
+# Sources: after a write key is rotated, the previous one keeps working this
+# long, so that senders can be moved to the new key without losing events.
+WRITE_KEY_GRACE_HOURS = env_int("WRITE_KEY_GRACE_HOURS", 24, minimum=0, maximum=24 * 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,9 +19,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from monitoring import log_context
 from sources.intake import accept
-from sources.keys import MalformedAuthorization, hash_write_key, key_from_authorization
+from sources.keys import MalformedAuthorization, key_from_authorization
 from sources.messages import InvalidRequest
 from sources.models import Source
+from sources.provisioning import source_for_key
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _source_for(request: HttpRequest, body: Any) -> Source:
     key = header_key or (body_key.strip() if body_key else None)
     if not key:
         raise _Refused(401, "unauthorized", "Send the source's write key as the Basic user name.")
-    source = Source.objects.filter(key_hash=hash_write_key(key)).only("id", "workspace_id").first()
+    source = source_for_key(key)
     if source is None:
         raise _Refused(401, "unauthorized", "The write key is not valid.")
     return source

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 
@@ -18,6 +19,11 @@ class Source(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     key_hint = models.CharField(max_length=8)
     key_rotated_at = models.DateTimeField(auto_now_add=True)
+    # The key before the last rotation, kept working until the grace period
+    # ends so senders can be moved over without losing events; hashed too.
+    previous_key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    previous_key_hint = models.CharField(max_length=8, blank=True, default="")
+    previous_key_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -33,6 +39,13 @@ class Source(models.Model):
         self.key_hash = hash_write_key(key)
         self.key_hint = key_hint(key)
         return key
+
+    def previous_key_works_until(self, now: datetime) -> datetime | None:
+        """When the key before the last rotation stops working, if it still works at ``now``."""
+        expires = self.previous_key_expires_at
+        if self.previous_key_hash and expires is not None and expires > now:
+            return expires
+        return None
 
 
 class Event(models.Model):

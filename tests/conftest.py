@@ -17,6 +17,22 @@ pytest_plugins = ["salesforce_emulator.pytest_plugin"]
 PASSWORD = "correct horse battery staple"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "smoke: builds a fresh install from a clone (minutes); run only when asked with -m smoke"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # `make test` leaves the smoke test out; `.ci/run` asks for it (`-m smoke`).
+    if config.option.markexpr:
+        return
+    smoke = [item for item in items if item.get_closest_marker("smoke")]
+    if smoke:
+        config.hook.pytest_deselected(items=smoke)
+        items[:] = [item for item in items if not item.get_closest_marker("smoke")]
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
     # Live-server threads parked on a kept-alive client connection would

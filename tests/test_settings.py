@@ -65,6 +65,8 @@ def test_it_defaults_to_a_sqlite_file_in_wal_mode(tmp_path):
         ("SALESFORCE_API_VERSION", "v60", "SALESFORCE_API_VERSION must look like 62.0"),
         ("SALESFORCE_EXTRA_INSTANCE_HOSTS", "http://127.0.0.1:9000", "must list host:port values"),
         ("SALESFORCE_LOGIN_URL", "login.salesforce.com", "SALESFORCE_LOGIN_URL must be an absolute"),
+        ("WRITE_KEY_GRACE_HOURS", "a day", "WRITE_KEY_GRACE_HOURS must be a whole number"),
+        ("WRITE_KEY_GRACE_HOURS", "-1", "WRITE_KEY_GRACE_HOURS must be at least 0"),
     ],
 )
 def test_it_fails_loudly_on_a_malformed_value(tmp_path, variable, value, message):
@@ -108,3 +110,18 @@ def test_it_generates_a_stable_development_encryption_key(tmp_path):
 
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
+
+
+def test_it_defaults_the_public_url_to_the_address_bind_serves(tmp_path):
+    result = _settings(tmp_path, "[s.PUBLIC_URL, s.ALLOWED_HOSTS]", SECRET_KEY="k", BIND="127.0.0.2:8765")
+
+    assert result.returncode == 0, result.stderr
+    assert '["http://127.0.0.2:8765", ["127.0.0.2"' in result.stdout
+
+
+def test_it_keeps_a_configured_public_url_over_bind(tmp_path):
+    result = _settings(
+        tmp_path, "s.PUBLIC_URL", SECRET_KEY="k", BIND="127.0.0.1:8765", PUBLIC_URL="https://cdp.example.com"
+    )
+
+    assert result.stdout.strip() == '"https://cdp.example.com"'
