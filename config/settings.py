@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "destinations",
     "actions",
     "deliveries",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "monitoring.middleware.LogContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -282,6 +284,8 @@ DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10
 DELIVERY_BULK_MAX_WAIT_SECONDS = env_int("DELIVERY_BULK_MAX_WAIT_SECONDS", 10, minimum=0, maximum=3600)
 # Largest Bulk upload, in bytes of CSV; a larger batch is split into several jobs.
 DELIVERY_BULK_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
+# The bearer token /metrics asks for; unset, /metrics does not exist (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
 # How long a source's messageId is refused as a duplicate after it came. The
 # ids (not the events) are kept this long, beyond the events' own retention,
@@ -355,18 +359,28 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
+# text: readable lines; json: one JSON object per line, for log shippers.
+LOG_FORMAT = env_str("LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ConfigurationError(f"LOG_FORMAT must be text or json; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "monitoring.json_logs.JsonFormatter"},
+    },
     # No write key reaches a log line, whatever logged it (config/log_redaction.py).
     "filters": {"redact_write_keys": {"()": "config.log_redaction.RedactWriteKeys"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["redact_write_keys"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # Django's own console handler (plain text, under DEBUG) would repeat
+    # each of its lines beside ours; its lines reach ours through the root.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

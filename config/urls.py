@@ -14,6 +14,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("", include("sources.urls_api")),
+    # Probes and metrics for the people running the install (docs/deploy.md).
+    path("", include("monitoring.urls")),
     path("", home, name="home"),
     # Before allauth's own route: without mail, a reset link must not be made at all.
     path("accounts/password/reset/", needs_mail(password_reset), name="account_reset_password"),

@@ -9,6 +9,7 @@ between leaves a trace.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,6 +35,9 @@ from deliveries.recording import record_outcomes, start_attempts
 from deliveries.rendering import planner_spec
 from destinations.models import ConnectionState, Destination
 from destinations.tokens import client_for
+from monitoring import chunk_timing
+
+logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 # The queue kills a task after five minutes; a sender stops well before and
@@ -60,7 +65,7 @@ def run(action_id: str, max_seconds: float = MAX_RUN_SECONDS) -> None:
             return
         out_of_time = False
         try:
-            while (step := send_chunk(action_id)) is Step.SENT:
+            while (step := _timed_chunk(action_id)) is Step.SENT:
                 if time.monotonic() > deadline:
                     out_of_time = True
                     break
@@ -75,6 +80,18 @@ def run(action_id: str, max_seconds: float = MAX_RUN_SECONDS) -> None:
         # lease (whose own task found the lease taken) is seen here.
         if step in (Step.BLOCKED, Step.WAITING) or not has_due(action_id):
             return
+
+
+def _timed_chunk(action_id: str) -> Step:
+    started = time.monotonic()
+    step = send_chunk(action_id)
+    if step is Step.SENT:
+        try:
+            chunk_timing.record(action_id, time.monotonic() - started)
+        except DatabaseError:
+            # A figure for the metrics is not worth stopping the sends for.
+            logger.warning("sender: the chunk's duration was not recorded", exc_info=True)
+    return step
 
 
 _STEP_OF_FLUSH = {

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
+from actions.models import Action
 from deliveries import bulk_polling, bulk_recovery, sender
 from deliveries.doorbell import ring
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery
-from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
+from deliveries.pruning import prune_old_bulk_jobs, prune_old_events, prune_old_rejections
+from monitoring import log_context
 from sources import dedup
 
 
 def send_action(action_id: str) -> None:
-    sender.run(action_id)
+    with log_context.bound(**_ids_of_action(action_id)):
+        sender.run(action_id)
+
+
+def _ids_of_action(action_id: str) -> dict[str, Any]:
+    """The ids the sender's log lines carry (none when the action is gone)."""
+    found = Action.objects.filter(pk=action_id).values_list("destination_id", "destination__workspace_id")
+    for destination_id, workspace_id in found:
+        return {"workspace": workspace_id, "destination": destination_id, "action": action_id}
+    return {"action": action_id}
 
 
 def poll_bulk_job(job_pk: str) -> None:
@@ -39,4 +52,4 @@ def sweep() -> int:
 
 def prune() -> int:
     # The message ids outlive their events (sources.dedup), pruned on their own clock.
-    return prune_old_events() + prune_old_bulk_jobs() + dedup.forget_old()
+    return prune_old_events() + prune_old_bulk_jobs() + prune_old_rejections() + dedup.forget_old()

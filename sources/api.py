@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from monitoring import log_context
 from sources.intake import accept
 from sources.keys import MalformedAuthorization, key_from_authorization
 from sources.lock_waits import bounded_read
@@ -119,7 +120,8 @@ def intake(request: HttpRequest, message_type: str | None = None) -> JsonRespons
     try:
         body = _parse_json(_read_body(request))
         source = _source_for(request, body)
-        result = accept(source, body, message_type, strict=strict)
+        with log_context.bound(workspace=source.workspace_id):
+            result = accept(source, body, message_type, strict=strict)
     except _Refused as refused:
         return _error(refused.status, refused.code, refused.message)
     except InvalidRequest as invalid:

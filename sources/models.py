@@ -92,3 +92,65 @@ class SeenMessageId(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+class IntakeTotals(models.Model):
+    """Messages a source sent since it was created, by outcome: monotonic, for metrics.
+
+    Counted in the database, not in the web process, so that every process
+    serving intake adds to the same figures. A source's totals are spread
+    over a few rows (``shard``), each request adding to one at random, so
+    that concurrent requests of one source do not queue on one row lock.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="totals")
+    shard = models.PositiveSmallIntegerField()
+    accepted = models.PositiveBigIntegerField(default=0)
+    duplicates = models.PositiveBigIntegerField(default=0)
+    rejected = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "shard"], name="one_intake_total_per_shard")]
+
+    def __str__(self) -> str:
+        return f"intake totals of {self.source_id} ({self.shard})"
+
+
+class RejectionCount(models.Model):
+    """Rejected messages of a source in one hour, by kind of reason.
+
+    At most one row per (source, hour, reason kind), and there are few
+    kinds, so a flood of bad messages adds to counts instead of rows.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="rejection_counts")
+    hour = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "hour", "reason"], name="one_rejection_count_per_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} x {self.reason}"
+
+
+class RejectedMessage(models.Model):
+    """One recent rejected message, as an example: never the write key, never the payload.
+
+    Only the latest ``sources.rejections.EXAMPLES_KEPT`` of a source are kept.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="rejected_messages")
+    received_at = models.DateTimeField()
+    message_id = models.CharField(max_length=255, blank=True, default="")
+    type = models.CharField(max_length=20, blank=True, default="")
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "-received_at", "-id"], name="latest_rejections_of_source")]
+
+    def __str__(self) -> str:
+        return f"rejected {self.message_id or '(no id)'}: {self.reason}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sources import rejections
 from sources.forms import SourceForm
 from sources.models import Source
 from sources.provisioning import SourceExists, create_source, end_grace, rotate_key
@@ -67,6 +68,7 @@ def source_detail(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid
             "membership": membership,
             "source": source,
             "events": events,
+            "rejections": rejections.summary(source),
             "public_url": settings.PUBLIC_URL,
             "previous_key_works_until": source.previous_key_works_until(timezone.now()),
             "grace_hours": settings.WRITE_KEY_GRACE_HOURS,

@@ -84,6 +84,9 @@ class Command(BaseCommand):
                     str(options["web_workers"]),
                     "--threads",
                     "4",
+                    # LOG_FORMAT=json applies to gunicorn's own lines too.
+                    "--logger-class",
+                    "monitoring.gunicorn_logs.GunicornLogger",
                     # Leaves time for the rest of the stop within STOP_SECONDS.
                     "--graceful-timeout",
                     "5",
