@@ -99,6 +99,9 @@ if PUBLIC_URL.startswith("https://"):
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # Load balancers and orchestrators probe the processes directly over
+    # plain http; a redirect would read as "not ready".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # A year, as browsers' preload lists ask; an install served over https
     # has no business being reached over plain http again.
     SECURE_HSTS_SECONDS = 365 * 24 * 3600

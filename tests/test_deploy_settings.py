@@ -18,7 +18,9 @@ from django.test import Client
 client = Client(HTTP_HOST="cdp.example.com")
 plain = client.get("/accounts/login/")
 secure = client.get("/accounts/login/", secure=True)
+probe = client.get("/healthz")
 print(json.dumps({
+    "probe": probe.status_code,
     "plain": [plain.status_code, plain.get("Location", "")],
     "secure": [secure.status_code, dict(secure.headers)],
     "cookies": {name: bool(morsel["secure"]) for name, morsel in secure.cookies.items()},
@@ -90,6 +92,8 @@ def test_it_redirects_to_https_and_sends_hsts_secure_cookies_and_the_policy(tmp_
     answers = json.loads(result.stdout)
 
     assert answers["plain"] == [301, "https://cdp.example.com/accounts/login/"]
+    # A load balancer's probe over plain http is answered, not redirected.
+    assert answers["probe"] == 200
     status, headers = answers["secure"]
     assert status == 200
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
