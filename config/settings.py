@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "destinations",
     "actions",
     "deliveries",
+    "replays",
 ]
 
 MIDDLEWARE = [

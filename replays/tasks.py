@@ -1,0 +1,9 @@
+"""django-q2 tasks of replays: thin wrappers that call plain functions with ids."""
+
+from __future__ import annotations
+
+from replays import running
+
+
+def run_replay(replay_id: int) -> None:
+    running.run(int(replay_id))
