@@ -6,11 +6,11 @@ is queued (a Notification per channel) only when an incident opens or closes.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,10 +32,16 @@ def settings_of(destination: Destination) -> AlertSettings:
 def check_all(now: datetime | None = None) -> int:
     """Check every enabled destination, and any with an open incident; the incidents opened or closed."""
     now = now or timezone.now()
-    destinations = Destination.objects.filter(enabled=True) | Destination.objects.filter(
-        incidents__ended_at__isnull=True
-    )
-    return sum(check(d, now) for d in destinations.distinct().select_related("workspace", "alert_settings"))
+    with_open_incident = Incident.objects.filter(ended_at=None).values("destination_id")
+    destinations = Destination.objects.filter(Q(enabled=True) | Q(pk__in=with_open_incident))
+    return sum(check(d, now) for d in destinations.select_related("workspace", "alert_settings"))
+
+
+def forget_old(now: datetime | None = None) -> int:
+    """Delete incidents (and their messages) that ended before the retention period."""
+    cutoff = (now or timezone.now()) - timedelta(days=django_settings.DATA_RETENTION_DAYS)
+    removed, _ = Incident.objects.filter(ended_at__lt=cutoff).delete()
+    return removed
 
 
 def check(destination: Destination, now: datetime) -> int:

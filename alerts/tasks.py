@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from alerts.incidents import check_all
+from alerts.incidents import check_all, forget_old
 from alerts.sending import deliver_due
 
 
 def check_alerts() -> int:
     check_all()
+    forget_old()
     return deliver_due()

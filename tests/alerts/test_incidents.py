@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from alerts import signing
-from alerts.incidents import check_all
+from alerts.incidents import check_all, forget_old
 from alerts.models import AlertSettings, Incident, Notification
 from alerts.sending import deliver_due
 from deliveries.models import Delivery, Status
@@ -234,3 +234,39 @@ def test_it_ends_the_incidents_of_a_destination_that_is_switched_off(sf, destina
     tick(1)
 
     assert [json.loads(p.body)["type"] for p in receiver.received] == ["incident.started", "incident.ended"]
+
+
+def test_it_forgets_incidents_that_ended_before_the_retention_period(sf, destination, settings) -> None:
+    settings.DATA_RETENTION_DAYS = 30
+    now = timezone.now()
+    Incident.objects.create(
+        destination=destination,
+        condition="lag",
+        started_at=now - timedelta(days=32),
+        ended_at=now - timedelta(days=31),
+    )
+    recent = Incident.objects.create(
+        destination=destination,
+        condition="lag",
+        started_at=now - timedelta(days=2),
+        ended_at=now - timedelta(days=1),
+    )
+    ongoing = Incident.objects.create(
+        destination=destination, condition="lag", started_at=now - timedelta(days=40)
+    )
+
+    assert forget_old(now) == 1
+
+    assert set(Incident.objects.values_list("pk", flat=True)) == {recent.pk, ongoing.pk}
+
+
+def test_it_opens_no_incident_for_a_destination_that_is_off(sf, destination, team) -> None:
+    from destinations.models import Destination
+
+    off = Destination.objects.create(
+        workspace=team.workspace, name="Off", state=ConnectionState.NEEDS_RECONNECT
+    )
+
+    tick()
+
+    assert not Incident.objects.filter(destination=off).exists()
