@@ -29,7 +29,7 @@ RUN_TASK = "replays.tasks.run_replay"
 # A task stops after this long and queues the rest, well inside the queue's timeout.
 SLICE_SECONDS = 120.0
 # An active replay that has not moved for this long was lost (its worker died
-# or its task was dropped): a new replay of the action may then start.
+# or its task was dropped): it is queued again, and resumes where it stopped.
 STALLED_AFTER = timedelta(minutes=10)
 
 
@@ -55,12 +55,8 @@ def start(
     taker(action)  # refuses an action without a readable trigger
     with transaction.atomic():
         # The action's row is the lock that keeps one replay per action at a time.
-        Action.objects.select_for_update().filter(pk=action.pk).exists()
-        active = Replay.objects.filter(action=action, state__in=ACTIVE_STATES)
-        active.filter(updated_at__lt=timezone.now() - STALLED_AFTER).update(
-            state=ReplayState.FAILED, error="Interrupted: it stopped moving.", finished_at=timezone.now()
-        )
-        if active.exists():
+        list(Action.objects.select_for_update().filter(pk=action.pk).values_list("pk", flat=True))
+        if Replay.objects.filter(action=action, state__in=ACTIVE_STATES).exists():
             raise ReplayRefused("A replay of this action is already running: wait for it to finish.")
         replay = Replay.objects.create(
             action=action,
@@ -146,3 +142,16 @@ def _finish(replay: Replay, state: str, error: str = "") -> Replay:
     replay.finished_at = timezone.now()
     replay.save(update_fields=["state", "error", "finished_at", "updated_at"])
     return replay
+
+
+def resume_stalled(now: datetime | None = None) -> int:
+    """Queue again every active replay that has not moved for ``STALLED_AFTER``; how many."""
+    now = now or timezone.now()
+    stalled = Replay.objects.filter(state__in=ACTIVE_STATES, updated_at__lt=now - STALLED_AFTER)
+    resumed = 0
+    for pk in list(stalled.values_list("pk", flat=True)):
+        # Claimed by moving its clock: two sweeps never queue it twice.
+        if stalled.filter(pk=pk).update(updated_at=now):
+            async_task(RUN_TASK, pk)
+            resumed += 1
+    return resumed

@@ -7,3 +7,7 @@ from replays import running
 
 def run_replay(replay_id: int) -> None:
     running.run(int(replay_id))
+
+
+def resume_stalled() -> int:
+    return running.resume_stalled()

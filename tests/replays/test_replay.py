@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from django_q.models import Schedule
 
 from deliveries.models import Delivery, Status
 from replays import dry_run, running
@@ -204,3 +207,27 @@ def test_it_resumes_an_interrupted_replay_after_the_last_page_it_committed(desti
     assert pages == [500]
     assert (finished.looked_at, finished.created) == (700, 700)
     assert Delivery.objects.filter(action=action).count() == 700
+
+
+def test_it_queues_again_a_replay_that_stopped_moving_and_it_resumes(
+    destination, source, monkeypatch
+) -> None:
+    send(source, *(lead(n) for n in range(3)))
+    action = make_action(destination, "lead", "create")
+    start, end = around_now()
+    made = running.start(action, start, end, queue=False)  # its task is lost
+    queued: list[tuple[str, int]] = []
+    monkeypatch.setattr(running, "async_task", lambda func, pk: queued.append((func, pk)))
+    later = timezone.now() + running.STALLED_AFTER + timedelta(seconds=1)
+
+    assert running.resume_stalled(timezone.now()) == 0  # not stalled yet
+    assert running.resume_stalled(later) == 1
+    assert running.resume_stalled(later) == 0  # claimed: queued once
+    assert queued == [(running.RUN_TASK, made.pk)]
+    assert running.run(made.pk).created == 3
+
+
+def test_it_resumes_replays_every_five_minutes_through_the_schedule() -> None:
+    schedule = Schedule.objects.get(func="replays.tasks.resume_stalled")
+
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
