@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 from typing import Any
 
 import requests
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from alerts import settings_changes
@@ -65,3 +67,10 @@ def failing_webhook_message(destination: Any) -> None:
         attempt_log=[{"at": "t", "status": 500, "error": "Answered 500"}] * 2,
         next_attempt_at=timezone.now() + timedelta(minutes=2),
     )
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """A mail backend whose server refuses every message, as a down SMTP relay does."""
+
+    def send_messages(self, email_messages: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")

@@ -270,3 +270,23 @@ def test_it_opens_no_incident_for_a_destination_that_is_off(sf, destination, tea
     tick()
 
     assert not Incident.objects.filter(destination=off).exists()
+
+
+def test_it_retries_an_email_the_mail_server_refused(sf, destination, settings) -> None:
+    settings.EMAIL_BACKEND = "tests.alerts.support.RefusingMailServer"
+    AlertSettings.objects.create(destination=destination, email_members=True)
+    destination.state = ConnectionState.NEEDS_RECONNECT
+    destination.save()
+    now = timezone.now()
+    check_all(now)
+
+    deliver_due(now)
+    refused = Notification.objects.get()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    deliver_due(now + timedelta(minutes=1))
+    sent = Notification.objects.get()
+
+    assert (refused.state, refused.next_attempt_at) == ("pending", now + timedelta(minutes=1))
+    assert "The mail server refused it: Connection unexpectedly closed" in refused.attempt_log[0]["error"]
+    assert (sent.state, sent.attempts) == ("sent", 2)
+    assert len(mail.outbox) == 1
