@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,6 +24,15 @@ pytestmark = pytest.mark.django_db
 
 def lead(n: int, domain: str = "x.io") -> dict[str, Any]:
     return identify(f"u{n}", email=f"u{n}@{domain}", last_name="L", company="C")
+
+
+def reconnect_needed(destination: Any) -> datetime:
+    """The destination needs reconnecting, and the check has seen it; when it looked."""
+    destination.state = ConnectionState.NEEDS_RECONNECT
+    destination.save()
+    now = timezone.now()
+    check_all(now)
+    return now
 
 
 def tick(minutes: float = 0) -> None:
@@ -138,10 +147,7 @@ def test_it_waits_for_the_lag_threshold(sf, destination, source, receiver) -> No
 def test_it_retries_a_webhook_answering_500_with_backoff(sf, destination, receiver) -> None:
     webhook_to(destination, receiver.url)
     receiver.statuses[:] = [500, 500]
-    destination.state = ConnectionState.NEEDS_RECONNECT
-    destination.save()
-    now = timezone.now()
-    check_all(now)
+    now = reconnect_needed(destination)
 
     deliver_due(now)
     first = Notification.objects.get()
@@ -163,10 +169,7 @@ def test_it_retries_a_webhook_answering_500_with_backoff(sf, destination, receiv
 def test_it_gives_up_after_the_last_try(sf, destination, receiver) -> None:
     webhook_to(destination, receiver.url)
     receiver.statuses[:] = [503] * 20
-    destination.state = ConnectionState.NEEDS_RECONNECT
-    destination.save()
-    now = timezone.now()
-    check_all(now)
+    now = reconnect_needed(destination)
 
     for hour in range(0, 6 * 60, 1):
         deliver_due(now + timedelta(minutes=hour))
@@ -275,10 +278,7 @@ def test_it_opens_no_incident_for_a_destination_that_is_off(sf, destination, tea
 def test_it_retries_an_email_the_mail_server_refused(sf, destination, settings) -> None:
     settings.EMAIL_BACKEND = "tests.alerts.support.RefusingMailServer"
     AlertSettings.objects.create(destination=destination, email_members=True)
-    destination.state = ConnectionState.NEEDS_RECONNECT
-    destination.save()
-    now = timezone.now()
-    check_all(now)
+    now = reconnect_needed(destination)
 
     deliver_due(now)
     refused = Notification.objects.get()
