@@ -132,3 +132,15 @@ def test_it_refuses_an_action_of_another_destination(team, destination, action) 
 
     assert response.status_code == 400
     assert not Replay.objects.exists()
+
+
+def test_the_actions_tab_links_each_action_to_its_replay(team, destination, action) -> None:
+    actions_tab = reverse(
+        "actions:list", kwargs={"workspace_id": destination.workspace_id, "destination_id": destination.pk}
+    )
+
+    page = team.client_for("member").get(actions_tab).content.decode()
+    replay = team.client_for("member").get(f"{page_url(destination)}?action={action.pk}").content.decode()
+
+    assert f'href="{page_url(destination)}?action={action.pk}"' in page
+    assert f'<option value="{action.pk}" selected>Backfill</option>' in replay
