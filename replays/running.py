@@ -31,6 +31,7 @@ SLICE_SECONDS = 120.0
 # An active replay that has not moved for this long was lost (its worker died
 # or its task was dropped): it is queued again, and resumes where it stopped.
 STALLED_AFTER = timedelta(minutes=10)
+STOPPED = "The action was switched off or deleted during the replay; the deliveries made until then stay."
 
 
 def start(
@@ -55,7 +56,7 @@ def start(
     taker(action)  # refuses an action without a readable trigger
     with transaction.atomic():
         # The action's row is the lock that keeps one replay per action at a time.
-        list(Action.objects.select_for_update().filter(pk=action.pk).values_list("pk", flat=True))
+        Action.objects.select_for_update().filter(pk=action.pk).exists()
         if Replay.objects.filter(action=action, state__in=ACTIVE_STATES).exists():
             raise ReplayRefused("A replay of this action is already running: wait for it to finish.")
         replay = Replay.objects.create(
@@ -97,7 +98,8 @@ def run(
     deadline = None if slice_seconds is None else time.monotonic() + slice_seconds
     for page in pages(events, after=replay.cursor):
         taken = [event_id for event_id, payload in page if takes(payload)]
-        _commit_page(replay, taken, looked_at=len(page), cursor=page[-1][0])
+        if not _commit_page(replay, taken, looked_at=len(page), cursor=page[-1][0]):
+            return _finish(replay, ReplayState.FAILED, STOPPED)
         if on_page is not None:
             on_page(replay)
         if deadline is not None and time.monotonic() > deadline:
@@ -106,11 +108,16 @@ def run(
     return _finish(replay, ReplayState.DONE)
 
 
-def _commit_page(replay: Replay, taken: list[int], *, looked_at: int, cursor: int) -> None:
+def _commit_page(replay: Replay, taken: list[int], *, looked_at: int, cursor: int) -> bool:
+    """Write one page's deliveries and the progress; False, writing nothing, when the action is off or deleted."""
     action = replay.action
     connected = action.destination.state == ConnectionState.CONNECTED
     now = timezone.now()
     with transaction.atomic():
+        # Locked, so that deleting the action waits for this page and then
+        # fails its deliveries with the others still waiting.
+        if not Action.live.select_for_update().filter(pk=action.pk, enabled=True).exists():
+            return False
         skip = set() if replay.force else already_sent(action, taken)
         deliveries = [
             Delivery(
@@ -134,6 +141,7 @@ def _commit_page(replay: Replay, taken: list[int], *, looked_at: int, cursor: in
         replay.save(update_fields=["looked_at", "matched", "created", "cursor", "updated_at"])
         if deliveries and connected:
             ring([str(action.pk)])
+    return True
 
 
 def _finish(replay: Replay, state: str, error: str = "") -> Replay:

@@ -9,6 +9,8 @@ import pytest
 from django.utils import timezone
 from django_q.models import Schedule
 
+from actions import archiving
+from actions.models import Action
 from deliveries.models import Delivery, Status
 from replays import dry_run, running
 from replays.models import ReplayState
@@ -231,3 +233,20 @@ def test_it_resumes_replays_every_five_minutes_through_the_schedule() -> None:
     schedule = Schedule.objects.get(func="replays.tasks.resume_stalled")
 
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
+
+
+def test_it_stops_when_the_action_is_deleted_during_the_replay(destination, source) -> None:
+    send(source, *(lead(n) for n in range(700)))
+    action = make_action(destination, "lead", "create")
+    start, end = around_now()
+    made = running.start(action, start, end, queue=False)
+
+    def delete_the_action(_replay: Any) -> None:
+        archiving.archive(Action.objects.get(pk=action.pk))
+
+    stopped = running.run(made.pk, on_page=delete_the_action)
+
+    assert (stopped.state, stopped.created) == (ReplayState.FAILED, 500)
+    assert "switched off or deleted during the replay" in stopped.error
+    assert Delivery.objects.filter(action=action).count() == 500
+    assert not Delivery.objects.filter(action=action, status__in=[Status.PENDING, Status.RETRYING]).exists()
