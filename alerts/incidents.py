@@ -2,6 +2,9 @@
 
 Runs every minute. A condition that keeps firing changes nothing; a message
 is queued (a Notification per channel) only when an incident opens or closes.
+An incident ends only when its condition has stayed clear for the quiet
+period, so a condition hovering at its threshold is one incident, not a
+message every minute.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from alerts.conditions import CHECKS
 from alerts.models import AlertSettings, Channel, Incident, Notification
 from deliveries.models import Delivery
 from destinations.models import Destination
+
+# How long a condition must stay clear before its incident ends.
+QUIET_PERIOD = timedelta(minutes=5)
 
 
 def settings_of(destination: Destination) -> AlertSettings:
@@ -45,18 +51,28 @@ def forget_old(now: datetime | None = None) -> int:
 
 
 def check(destination: Destination, now: datetime) -> int:
-    """Open or close the destination's incidents as its conditions say; how many changed."""
+    """Open or close the destination's incidents as its conditions say; how many opened or closed."""
     alert_settings = settings_of(destination)
     open_incidents = {i.condition: i for i in Incident.objects.filter(destination=destination, ended_at=None)}
     changed = 0
     for condition, reading_of in CHECKS.items():
-        reading = reading_of(destination, alert_settings, now) if destination.enabled else None
         incident = open_incidents.get(condition)
-        if reading is not None and reading.firing and incident is None:
+        if not destination.enabled:
+            # Switched off: nothing is expected of it any more.
+            if incident is not None:
+                changed += _close(destination, alert_settings, incident, now, now)
+            continue
+        reading = reading_of(destination, alert_settings, now)
+        if reading.firing and incident is None:
             changed += _open(destination, alert_settings, condition, reading.summary, now)
-        elif (reading is None or not reading.firing) and incident is not None:
-            _close(destination, alert_settings, incident, now)
-            changed += 1
+        elif reading.firing and incident is not None and incident.clear_since is not None:
+            # Back before the quiet period was over: the same incident goes on.
+            Incident.objects.filter(pk=incident.pk).update(clear_since=None)
+        elif not reading.firing and incident is not None:
+            if incident.clear_since is None:
+                Incident.objects.filter(pk=incident.pk).update(clear_since=now)
+            elif now - incident.clear_since >= QUIET_PERIOD:
+                changed += _close(destination, alert_settings, incident, incident.clear_since, now)
     return changed
 
 
@@ -68,7 +84,7 @@ def _open(
             incident = Incident.objects.create(
                 destination=destination, condition=condition, started_at=now, summary=summary
             )
-            _notify(destination, alert_settings, incident, "started")
+            _notify(destination, alert_settings, incident, "started", now)
     except IntegrityError:
         # Another checker opened it a moment ago: one incident, one message.
         return 0
@@ -76,16 +92,21 @@ def _open(
 
 
 def _close(
-    destination: Destination, alert_settings: AlertSettings, incident: Incident, now: datetime
-) -> None:
+    destination: Destination,
+    alert_settings: AlertSettings,
+    incident: Incident,
+    ended_at: datetime,
+    now: datetime,
+) -> int:
     with transaction.atomic():
         # Only the checker that closes it sends the message.
-        if not Incident.objects.filter(pk=incident.pk, ended_at=None).update(ended_at=now):
-            return
-        incident.ended_at = now
-        incident.digest = digest(destination, incident.started_at, now)
+        if not Incident.objects.filter(pk=incident.pk, ended_at=None).update(ended_at=ended_at):
+            return 0
+        incident.ended_at = ended_at
+        incident.digest = digest(destination, incident.started_at, ended_at)
         incident.save(update_fields=["digest"])
-        _notify(destination, alert_settings, incident, "ended")
+        _notify(destination, alert_settings, incident, "ended", now)
+    return 1
 
 
 def digest(destination: Destination, start: datetime, end: datetime) -> dict[str, int]:
@@ -98,7 +119,9 @@ def digest(destination: Destination, start: datetime, end: datetime) -> dict[str
     return {row["status"]: row["n"] for row in rows}
 
 
-def _notify(destination: Destination, alert_settings: AlertSettings, incident: Incident, event: str) -> None:
+def _notify(
+    destination: Destination, alert_settings: AlertSettings, incident: Incident, event: str, now: datetime
+) -> None:
     channels = []
     if alert_settings.email_members:
         channels.append(Channel.EMAIL)
@@ -124,7 +147,7 @@ def _notify(destination: Destination, alert_settings: AlertSettings, incident: I
             event=event,
             channel=c,
             body=text,
-            next_attempt_at=incident.ended_at or incident.started_at,
+            next_attempt_at=now,
         )
         for c in channels
     )

@@ -50,6 +50,8 @@ class Incident(models.Model):
     condition = models.CharField(max_length=30, choices=Condition.choices)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When the condition last stopped firing; it ends once that has lasted the quiet period.
+    clear_since = models.DateTimeField(null=True, blank=True)
     # What was seen when it started ("3 of 25 deliveries failed in the last hour").
     summary = models.TextField(blank=True, default="")
     # What happened while it lasted, counted when it ends: {"failed": 12, "delivered": 40, ...}.

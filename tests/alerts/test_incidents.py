@@ -61,6 +61,7 @@ def test_it_posts_one_signed_message_when_reconnecting_is_needed_and_one_when_it
     destination.save()
     tick(3)
     tick(4)
+    tick(8)  # clear for the quiet period
 
     assert len(receiver.received) == 2
     for post in receiver.received:
@@ -127,6 +128,7 @@ def test_it_alerts_when_the_oldest_due_delivery_waits_too_long_and_ends_when_it_
     tick()
     deliver(action)
     tick(1)
+    tick(6)
 
     started, ended = (json.loads(p.body) for p in receiver.received)
     assert started["condition"] == "lag" and "waited 16 minutes (threshold 15)" in started["summary"]
@@ -206,6 +208,7 @@ def test_it_emails_every_member_once_when_it_starts_and_once_when_it_ends(sf, de
     destination.save()
     tick(2)
     tick(3)
+    tick(7)
 
     assert len(mail.outbox) == 2
     started, ended = mail.outbox
@@ -290,3 +293,34 @@ def test_it_retries_an_email_the_mail_server_refused(sf, destination, settings) 
     assert "The mail server refused it: Connection unexpectedly closed" in refused.attempt_log[0]["error"]
     assert (sent.state, sent.attempts) == ("sent", 2)
     assert len(mail.outbox) == 1
+
+
+def test_it_ends_an_incident_only_after_the_quiet_period(sf, destination, receiver) -> None:
+    webhook_to(destination, receiver.url)
+    reconnect_needed(destination)
+    destination.state = ConnectionState.CONNECTED
+    destination.save()
+
+    tick(1)  # clear from now on
+    tick(5)
+    assert [json.loads(p.body)["type"] for p in receiver.received] == ["incident.started"]
+    tick(6)
+
+    ended = json.loads(receiver.received[-1].body)
+    assert ended["type"] == "incident.ended"
+    incident = Incident.objects.get()
+    assert incident.ended_at == incident.clear_since  # it ended when it cleared
+
+
+def test_it_keeps_one_incident_when_the_condition_comes_back_within_the_quiet_period(
+    sf, destination, receiver
+) -> None:
+    webhook_to(destination, receiver.url)
+    reconnect_needed(destination)
+    for minute in range(1, 30, 2):  # clear for a minute, back the next: hovering at the threshold
+        destination.state = ConnectionState.CONNECTED if minute % 4 == 1 else ConnectionState.NEEDS_RECONNECT
+        destination.save()
+        tick(minute)
+
+    assert [json.loads(p.body)["type"] for p in receiver.received] == ["incident.started"]
+    assert Incident.objects.count() == 1
