@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deliveries', '0007_delivery_refusals_and_matches'),
+        ('deliveries', '0008_bulk_job_lease'),
         ('replays', '0001_initial'),
     ]
 
