@@ -28,7 +28,9 @@ RECENT = 20
 @never_cache
 @require_http_methods(["GET", "POST"])
 def alert_settings(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID) -> HttpResponse:
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(
+        request.user, workspace_id, destination_id, edit=request.method == "POST"
+    )
     current = settings_of(destination)
     form = AlertSettingsForm(request.POST or None, instance=current)
     secret = ""

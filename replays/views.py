@@ -28,7 +28,9 @@ RECENT = 10
 @never_cache
 @require_http_methods(["GET", "POST"])
 def replay(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID) -> HttpResponse:
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(
+        request.user, workspace_id, destination_id, edit=request.method == "POST"
+    )
     initial = {"action": request.GET.get("action")} if request.GET.get("action") else {}
     form = ReplayForm(request.POST or None, destination=destination, initial=initial)
     counted: dry_run.DryRun | None = None
