@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deliveries.doorbell import ring
-from deliveries.router import route
+from deliveries.router import Route, create_deliveries, decide
 from sources.messages import (
     InvalidMessage,
     Message,
@@ -71,32 +71,40 @@ def _raw_message_id(raw: Any) -> str | None:
 
 
 def store(source: Source, messages: list[Message]) -> tuple[int, int]:
-    """Store the messages not seen before; returns (stored, duplicates)."""
+    """Store the messages not seen before; returns (stored, duplicates).
+
+    The triggers are evaluated first, outside the transaction: on SQLite the
+    transaction holds the one write lock of every workspace, and a trigger is
+    user-defined work of unbounded cost.
+    """
+    routes = decide(source, [message.payload for message in messages])
     for attempt in range(_STORE_ATTEMPTS):
         try:
             with transaction.atomic():
-                return _store_once(source, messages)
+                return _store_once(source, messages, routes)
         except IntegrityError:
             if attempt == _STORE_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _store_once(source: Source, messages: list[Message]) -> tuple[int, int]:
+def _store_once(source: Source, messages: list[Message], routes: list[Route]) -> tuple[int, int]:
     known = set(
         Event.objects.filter(source=source, message_id__in={m.message_id for m in messages}).values_list(
             "message_id", flat=True
         )
     )
     new_events = []
-    for message in messages:
+    new_routes = []
+    for message, route in zip(messages, routes, strict=True):
         if message.message_id in known:
             continue
         known.add(message.message_id)
         new_events.append(_event(source, message))
+        new_routes.append(route)
     Event.objects.bulk_create(new_events)
     # In the same transaction: an acknowledged event always has its deliveries.
-    ring(route(source, new_events))
+    ring(create_deliveries(zip(new_events, new_routes, strict=True)))
     return len(new_events), len(messages) - len(new_events)
 
 
