@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from actions.mapping import MISSING, evaluate, render_fields
+from actions.mapping.budget import MappingTooLarge
+from actions.mapping.evaluation import FieldTooLarge
 from deliveries.planner import Item, Matcher, Spec, Verdict
 from destinations.salesforce.types import ConversionError, convert
 
@@ -47,6 +49,15 @@ class Describe:
     def canonical(self, name: str) -> str:
         info = self.field(name)
         return str(info["name"]) if info else name
+
+    def text_lengths(self, names: Any) -> dict[str, int]:
+        """The length describe gives each named text field (others have none)."""
+        lengths = {}
+        for name in names:
+            length = (self.field(name) or {}).get("length")
+            if isinstance(length, int) and length > 0:
+                lengths[name] = length
+        return lengths
 
     def required_to_create(self, fallback: tuple[str, ...]) -> list[str]:
         if not self.known:
@@ -100,7 +111,12 @@ class _Refused(Exception):
 
 
 def _fields(action: ActionSpec, event: Mapping[str, Any], describe: Describe) -> dict[str, Any]:
-    rendered = render_fields({**action.fields, **dict(action.other_fields)}, event)
+    mappings = {**action.fields, **dict(action.other_fields)}
+    try:
+        rendered = render_fields(mappings, event, describe.text_lengths(mappings))
+    except FieldTooLarge as exc:
+        name = describe.canonical(exc.field)
+        raise _Refused("MAPPING_TOO_LARGE", f"{name}: {exc}", [name]) from None
     values: dict[str, Any] = {}
     for name, value in rendered.items():
         if value is None and not action.clear_fields_on_null:
@@ -133,7 +149,10 @@ def _convert(action: ActionSpec, describe: Describe, name: str, value: Any) -> A
 def _matchers(action: ActionSpec, event: Mapping[str, Any], describe: Describe) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, mapping in action.matchers:
-        value = evaluate(mapping, event)
+        try:
+            value = evaluate(mapping, event)
+        except MappingTooLarge as exc:
+            raise _Refused("MAPPING_TOO_LARGE", f"{describe.canonical(name)}: {exc}", [name]) from None
         if value is MISSING or value is None or value == "":
             continue
         canonical = describe.canonical(name)

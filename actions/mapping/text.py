@@ -55,6 +55,8 @@ def from_text(text: str) -> Any:
             mapping = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MappingTextError(f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise MappingTextError("is nested too deeply to read (brackets inside brackets)") from None
         return _unwrapped(mapping)
     if looks_like_chain(text):
         return _chain(text)
