@@ -1,0 +1,72 @@
+"""Data Out, its CSV and "retry all failed" answer a date out of range with a message, never a server error."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deliveries.filters import PARAMS
+from deliveries.models import Delivery, Status
+from tests.dashboard.data_out_support import BLOCKED_DOMAIN, block_emails, data_out_url, lead, sent
+
+OUT_OF_RANGE = [
+    {"to": "9999-12-31"},
+    {"from": "0001-01-01T00:00+05:00"},
+    {"range": "custom", "to": "9999-12-31"},
+]
+
+
+@pytest.fixture
+def failed(sf, destination, source):
+    block_emails(sf.org)
+    action = sent(sf, destination, source, lead("u1", f"u1{BLOCKED_DOMAIN}"))
+    return Delivery.objects.get(action=action)
+
+
+@pytest.mark.parametrize("query", OUT_OF_RANGE)
+def test_the_page_answers_400_with_the_reason(team, destination, query):
+    response = team.client_for("member").get(data_out_url(destination, **query))
+
+    assert response.status_code == 400
+    assert "is out of range" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", OUT_OF_RANGE)
+def test_the_csv_answers_400_with_the_reason(team, destination, query):
+    response = team.client_for("member").get(data_out_url(destination, "export-csv", **query))
+
+    assert response.status_code == 400
+    assert "is out of range" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", OUT_OF_RANGE)
+def test_retry_all_retries_nothing_and_says_why(team, failed, query):
+    response = team.client_for("owner").post(
+        data_out_url(failed.destination, "retry-failed"), query, follow=True
+    )
+
+    assert "Nothing was retried: The " in response.content.decode()
+    assert "is out of range" in response.content.decode()
+    assert Delivery.objects.get(pk=failed.pk).status == Status.FAILED
+
+
+_VALUES = st.text(max_size=30) | st.sampled_from(
+    ["9999-12-31", "0001-01-01T00:00+05:00", "9999-12-31T23:00-05:00", "[" * 1000, "1e999", "NaN"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.dictionaries(st.sampled_from(PARAMS), _VALUES, max_size=4))
+def test_any_filter_is_answered_without_a_server_error_and_changes_nothing(team, failed, query):
+    client = team.client_for("owner")
+    destination = failed.destination
+
+    page = client.get(data_out_url(destination, **query))
+    export = client.get(data_out_url(destination, "export-csv", **query))
+    if page.status_code == 400:
+        client.post(data_out_url(destination, "retry-failed"), query)
+
+    assert page.status_code in (200, 400)
+    assert export.status_code in (200, 400)
+    assert Delivery.objects.get(pk=failed.pk).status == Status.FAILED
