@@ -16,6 +16,7 @@ from actions.mapping import MISSING, evaluate, render_fields
 from actions.mapping.budget import MappingTooLarge
 from actions.mapping.evaluation import FieldTooLarge
 from deliveries.planner import Item, Matcher, Spec, Verdict
+from destinations.salesforce.bulk_csv import NULL as BULK_NULL
 from destinations.salesforce.types import ConversionError, convert
 
 FieldInfo = Mapping[str, Any]  # one field of a describe result
@@ -32,6 +33,8 @@ class ActionSpec:
     matchers: tuple[tuple[str, Any], ...] = ()
     operator: str = "OR"
     clear_fields_on_null: bool = False
+    # Sent in a Bulk API CSV, where the text "#N/A" is read as null.
+    bulk: bool = False
     # Required to create when the org's describe is not known.
     required_fallback: tuple[str, ...] = ()
 
@@ -124,7 +127,20 @@ def _fields(action: ActionSpec, event: Mapping[str, Any], describe: Describe) ->
             continue
         canonical = describe.canonical(name)
         values[canonical] = _convert(action, describe, canonical, value)
+        if action.bulk and not action.clear_fields_on_null and _reads_as_null_in_bulk(values[canonical]):
+            raise _Refused(
+                "BULK_NULL_TEXT",
+                f'{canonical}: the value "{values[canonical]}" would clear the field, as Salesforce reads '
+                f'"{BULK_NULL}" in a Bulk CSV as null, and "Clear fields on null" is off. '
+                "Nothing was sent; send it over REST (Bulk off) to keep it as text.",
+                [canonical],
+            )
     return values
+
+
+def _reads_as_null_in_bulk(value: Any) -> bool:
+    # Whatever its case: a text that Salesforce might read as its null marker is refused.
+    return isinstance(value, str) and value.upper() == BULK_NULL
 
 
 def _convert(action: ActionSpec, describe: Describe, name: str, value: Any) -> Any:
