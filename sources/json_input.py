@@ -20,7 +20,11 @@ MAX_DEPTH = 64
 
 
 class NonFinite:
-    """Where the body held a number that is not finite; `text` is how it was written."""
+    """Where the body held a number that cannot be kept; `text` is how it was written.
+
+    A number that is not finite (`1e999`, `NaN`), or an integer longer than
+    Python reads (4,300 digits).
+    """
 
     __slots__ = ("text",)
 
@@ -36,13 +40,21 @@ def _number(text: str) -> float | NonFinite:
     return value if math.isfinite(value) else NonFinite(text)
 
 
+def _integer(text: str) -> int | NonFinite:
+    try:
+        return int(text)
+    except ValueError:
+        # Past the interpreter's limit on digits: refused like an infinity.
+        return NonFinite(text[:20] + "…")
+
+
 def loads_marking(body: bytes | str) -> Any:
     """Parse JSON, with each non-finite number (`1e999`, `NaN`, `Infinity`) as a NonFinite.
 
     Raises ValueError (or RecursionError, nested past the interpreter's
     limit) for a body that is not JSON at all.
     """
-    return json.loads(body, parse_float=_number, parse_constant=NonFinite)
+    return json.loads(body, parse_float=_number, parse_int=_integer, parse_constant=NonFinite)
 
 
 def loads_finite(body: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
@@ -66,6 +78,8 @@ def shape_problem(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
     while stack:
         item, depth = stack.pop()
         if isinstance(item, NonFinite):
+            if item.text.endswith("…"):
+                return f"holds the number {item.text}, which has too many digits to be stored"
             return f"holds the number {item.text}, which is not finite (numbers must be finite)"
         if isinstance(item, float) and not math.isfinite(item):
             return f"holds the number {item}, which is not finite (numbers must be finite)"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sources.json_input import shape_problem
+from sources.json_input import MAX_DEPTH, shape_problem
 
 MESSAGE_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 MAX_MESSAGE_BYTES = 32 * 1024
@@ -109,7 +109,8 @@ def split_request(body: Any, implied_type: str | None) -> tuple[list[Any], Envel
     for name, value in (("context", context), ("integrations", integrations)):
         if value is not None and not isinstance(value, dict):
             raise InvalidRequest("invalid_batch", f"The batch '{name}' must be an object.")
-        problem = shape_problem(value)
+        # One level less: it is merged into each message, one level down.
+        problem = shape_problem(value, MAX_DEPTH - 1)
         if problem:
             raise InvalidRequest("invalid_batch", f"The batch '{name}' {problem}.")
         try:

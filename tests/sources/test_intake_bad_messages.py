@@ -117,3 +117,25 @@ def test_strict_mode_refuses_the_whole_batch_for_one_non_finite_number(source, c
 
     assert response.status_code == 400
     assert not Event.objects.exists()
+
+
+def test_it_refuses_an_integer_with_too_many_digits_alone(source, client):
+    bad = '{"type": "track", "userId": "u", "event": "E", "properties": {"n": 1' + "0" * 5000 + "}}"
+
+    response = _post_batch(client, source, bad, _good("a"))
+
+    assert response.status_code == 200
+    [rejection] = response.json()["rejected"]
+    assert "which has too many digits to be stored" in rejection["reason"]
+    assert list(Event.objects.values_list("message_id", flat=True)) == ["a"]
+
+
+def test_it_refuses_a_batch_context_that_would_nest_past_the_cap_once_merged(source, client):
+    # 64 levels alone; 65 once it is the 'context' of a message.
+    context = '{"a": ' * MAX_DEPTH + "1" + "}" * MAX_DEPTH
+    body = '{"batch": [' + _good("a") + '], "context": ' + context + "}"
+
+    response = client.post("/v1/batch", body, content_type="application/json", **_auth(source.key))
+
+    assert response.status_code == 400
+    assert f"nested deeper than {MAX_DEPTH - 1} levels" in response.json()["message"]
