@@ -119,7 +119,7 @@ def _default(text: str) -> str | None:
     if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
         try:
             quoted = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return text
         if isinstance(quoted, str) and quoted.strip():
             return quoted
@@ -184,7 +184,7 @@ def _fallback(text: str) -> chains.Fallback | MissingType:
     """A chain's last value when it is fixed: text in quotes, a number, true or false."""
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
-    except ValueError:
+    except (ValueError, RecursionError):
         return MISSING
     if isinstance(value, float) and not math.isfinite(value):
         return MISSING

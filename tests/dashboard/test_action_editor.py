@@ -118,6 +118,7 @@ DIRECTIVES_TOO_DEEP = (
         ({"matcher_field": [], "matcher_value": []}, "record_matchers", "Add at least one record matcher"),
         ({"field__Company": '{"@path": '}, "field-Company", "Company is not valid JSON"),
         ({"field__Company": "[" * 100_000}, "field-Company", "Company is nested too deeply to read"),
+        ({"field__Company": "$.traits.company | " + "[" * 100_000}, "field-Company", "Company"),
         (
             {"field__Company": DIRECTIVES_TOO_DEEP},
             "fields",
