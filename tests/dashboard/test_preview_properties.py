@@ -21,6 +21,7 @@ texts = st.one_of(
     json_values.map(json.dumps),
     st.text(max_size=60),
     st.integers(min_value=1, max_value=100_000).map(lambda n: "[" * n),
+    st.integers(min_value=1, max_value=100_000).map(lambda n: "$.traits.a | " + "[" * n),
     st.integers(min_value=1, max_value=2_000).map(lambda n: '{"a": ' * n + "1" + "}" * n),
     st.sampled_from(['{"n": 1e999}', '{"n": NaN}', "[1e999]", '{"@replace": {"value": "a"}}']),
 )
