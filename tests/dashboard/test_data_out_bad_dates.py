@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 
 from deliveries.filters import PARAMS
 from deliveries.models import Delivery, Status
-from tests.dashboard.data_out_support import BLOCKED_DOMAIN, block_emails, data_out_url, lead, sent
+from tests.dashboard.data_out_support import (
+    BLOCKED_DOMAIN,
+    block_emails,
+    data_out_url,
+    delivery_url,
+    lead,
+    sent,
+)
 
 OUT_OF_RANGE = [
     {"to": "9999-12-31"},
@@ -70,3 +77,19 @@ def test_any_filter_is_answered_without_a_server_error_and_changes_nothing(team,
     assert page.status_code in (200, 400)
     assert export.status_code in (200, 400)
     assert Delivery.objects.get(pk=failed.pk).status == Status.FAILED
+
+
+@pytest.mark.parametrize("timestamp", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"])
+def test_an_event_at_the_edge_of_time_is_stored_and_shown(team, sf, destination, source, timestamp):
+    action = sent(sf, destination, source, {**lead("u1"), "timestamp": timestamp})
+    delivery = Delivery.objects.get(action=action)
+    client = team.client_for("member")
+
+    page = client.get(data_out_url(destination))
+    export = client.get(data_out_url(destination, "export-csv"))
+    detail = client.get(delivery_url(delivery))
+
+    assert delivery.status == Status.DELIVERED
+    assert (page.status_code, export.status_code, detail.status_code) == (200, 200, 200)
+    assert timestamp[:10] in detail.content.decode()
+    assert "u1@x.io" in b"".join(export.streaming_content).decode()
