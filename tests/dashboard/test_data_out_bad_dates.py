@@ -8,14 +8,7 @@ from hypothesis import strategies as st
 
 from deliveries.filters import PARAMS
 from deliveries.models import Delivery, Status
-from tests.dashboard.data_out_support import (
-    BLOCKED_DOMAIN,
-    block_emails,
-    data_out_url,
-    delivery_url,
-    lead,
-    sent,
-)
+from tests.dashboard import data_out_support as support
 
 OUT_OF_RANGE = [
     {"to": "9999-12-31"},
@@ -26,14 +19,14 @@ OUT_OF_RANGE = [
 
 @pytest.fixture
 def failed(sf, destination, source):
-    block_emails(sf.org)
-    action = sent(sf, destination, source, lead("u1", f"u1{BLOCKED_DOMAIN}"))
+    support.block_emails(sf.org)
+    action = support.sent(sf, destination, source, support.lead("u1", f"u1{support.BLOCKED_DOMAIN}"))
     return Delivery.objects.get(action=action)
 
 
 @pytest.mark.parametrize("query", OUT_OF_RANGE)
 def test_the_page_answers_400_with_the_reason(team, destination, query):
-    response = team.client_for("member").get(data_out_url(destination, **query))
+    response = team.client_for("member").get(support.data_out_url(destination, **query))
 
     assert response.status_code == 400
     assert "is out of range" in response.content.decode()
@@ -41,7 +34,7 @@ def test_the_page_answers_400_with_the_reason(team, destination, query):
 
 @pytest.mark.parametrize("query", OUT_OF_RANGE)
 def test_the_csv_answers_400_with_the_reason(team, destination, query):
-    response = team.client_for("member").get(data_out_url(destination, "export-csv", **query))
+    response = team.client_for("member").get(support.data_out_url(destination, "export-csv", **query))
 
     assert response.status_code == 400
     assert "is out of range" in response.content.decode()
@@ -50,7 +43,7 @@ def test_the_csv_answers_400_with_the_reason(team, destination, query):
 @pytest.mark.parametrize("query", OUT_OF_RANGE)
 def test_retry_all_retries_nothing_and_says_why(team, failed, query):
     response = team.client_for("owner").post(
-        data_out_url(failed.destination, "retry-failed"), query, follow=True
+        support.data_out_url(failed.destination, "retry-failed"), query, follow=True
     )
 
     assert "Nothing was retried: The " in response.content.decode()
@@ -69,10 +62,10 @@ def test_any_filter_is_answered_without_a_server_error_and_changes_nothing(team,
     client = team.client_for("owner")
     destination = failed.destination
 
-    page = client.get(data_out_url(destination, **query))
-    export = client.get(data_out_url(destination, "export-csv", **query))
+    page = client.get(support.data_out_url(destination, **query))
+    export = client.get(support.data_out_url(destination, "export-csv", **query))
     if page.status_code == 400:
-        client.post(data_out_url(destination, "retry-failed"), query)
+        client.post(support.data_out_url(destination, "retry-failed"), query)
 
     assert page.status_code in (200, 400)
     assert export.status_code in (200, 400)
@@ -81,13 +74,13 @@ def test_any_filter_is_answered_without_a_server_error_and_changes_nothing(team,
 
 @pytest.mark.parametrize("timestamp", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"])
 def test_an_event_at_the_edge_of_time_is_stored_and_shown(team, sf, destination, source, timestamp):
-    action = sent(sf, destination, source, {**lead("u1"), "timestamp": timestamp})
+    action = support.sent(sf, destination, source, {**support.lead("u1"), "timestamp": timestamp})
     delivery = Delivery.objects.get(action=action)
     client = team.client_for("member")
 
-    page = client.get(data_out_url(destination))
-    export = client.get(data_out_url(destination, "export-csv"))
-    detail = client.get(delivery_url(delivery))
+    page = client.get(support.data_out_url(destination))
+    export = client.get(support.data_out_url(destination, "export-csv"))
+    detail = client.get(support.delivery_url(delivery))
 
     assert delivery.status == Status.DELIVERED
     assert (page.status_code, export.status_code, detail.status_code) == (200, 200, 200)
