@@ -4,9 +4,11 @@
 that replaced again), and @template and @json repeat what they read, so a
 short mapping could build gigabytes from one event. Each evaluation has a
 budget: all the text its directives build together may be at most
-MAX_RESULT_CHARS characters, or the Salesforce field's length when that is
-smaller. A directive about to pass it raises MappingTooLarge before it
-builds anything. Pure: no Django, no I/O.
+MAX_RESULT_CHARS characters, and each directive's own result at most that
+or the Salesforce field's length, when smaller (intermediate results, such
+as a @template inside a @case, count once towards the total, never against
+the field). A directive about to pass either raises MappingTooLarge; the
+total is checked before the text is built. Pure: no Django, no I/O.
 """
 
 from __future__ import annotations
@@ -33,13 +35,18 @@ class MappingTooLarge(ValueError):
 
 @dataclass
 class Budget:
-    limit: int
+    result: int  # one directive's result
+    total: int = MAX_RESULT_CHARS  # all the text of one evaluation
     spent: int = 0
 
     def spend(self, directive: str, size: int) -> None:
-        if size > self.limit - self.spent:
-            raise MappingTooLarge(directive, self.spent + size, self.limit)
+        if size > self.total - self.spent:
+            raise MappingTooLarge(directive, self.spent + size, self.total)
         self.spent += size
+
+    def check_result(self, directive: str, size: int) -> None:
+        if size > self.result:
+            raise MappingTooLarge(directive, size, self.result)
 
 
 _current: ContextVar[Budget | None] = ContextVar("mapping_budget", default=None)
@@ -47,12 +54,12 @@ _current: ContextVar[Budget | None] = ContextVar("mapping_budget", default=None)
 
 @contextmanager
 def budget(limit: int) -> Iterator[Budget]:
-    """Run an evaluation under a budget of ``limit`` characters, unless one is already running."""
+    """Run an evaluation whose directives' results are at most ``limit`` characters, unless one is running."""
     running = _current.get()
     if running is not None:
         yield running
         return
-    fresh = Budget(limit)
+    fresh = Budget(result=min(limit, MAX_RESULT_CHARS))
     token = _current.set(fresh)
     try:
         yield fresh
@@ -60,10 +67,15 @@ def budget(limit: int) -> Iterator[Budget]:
         _current.reset(token)
 
 
+def _running() -> Budget:
+    return _current.get() or Budget(result=MAX_RESULT_CHARS)
+
+
 def spend(directive: str, size: int) -> None:
-    """Count ``size`` characters a directive is about to build; raises MappingTooLarge past the budget."""
-    running = _current.get()
-    if running is None:
-        Budget(MAX_RESULT_CHARS).spend(directive, size)
-    else:
-        running.spend(directive, size)
+    """Count ``size`` characters a directive is about to build; raises MappingTooLarge past the total."""
+    _running().spend(directive, size)
+
+
+def check_result(directive: str, size: int) -> None:
+    """Raise MappingTooLarge when a directive's result of ``size`` characters is longer than allowed."""
+    _running().check_result(directive, size)

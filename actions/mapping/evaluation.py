@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from actions.mapping import paths, templates
-from actions.mapping.budget import MAX_RESULT_CHARS, MappingTooLarge, budget, spend
+from actions.mapping.budget import MAX_RESULT_CHARS, MappingTooLarge, budget, check_result, spend
 from actions.mapping.values import MISSING, MissingType, is_blank, json_text, scalar_text, text
 
 Directive = Callable[[Any, Any], Any]
@@ -114,7 +114,9 @@ def _template(template: str, event: Any) -> str:
         piece = part if isinstance(part, str) else text(paths.lookup(part, event))
         spend("@template", len(piece))
         pieces.append(piece)
-    return "".join(pieces)
+    result = "".join(pieces)
+    check_result("@template", len(result))
+    return result
 
 
 def _literal(value: Any, event: Any) -> Any:
@@ -140,6 +142,7 @@ def _case(opts: dict[str, Any], event: Any) -> Any:
     if isinstance(value, str):
         # Case mapping may lengthen a text ("ß" → "SS"), at most threefold.
         cased = value.lower() if opts["operator"] == "lower" else value.upper()
+        check_result("@case", len(cased))
         spend("@case", len(cased))
         return cased
     return value
@@ -155,7 +158,9 @@ def _replace_once(value: str, pattern: str, replacement: str, everywhere: bool, 
     found = sum(1 for _ in _caseless(pattern).finditer(value)) if ignorecase else value.count(pattern)
     if not everywhere:
         found = min(found, 1)
-    spend("@replace", len(value) + found * (len(replacement) - len(pattern)))
+    size = len(value) + found * (len(replacement) - len(pattern))
+    check_result("@replace", size)
+    spend("@replace", size)
     if not ignorecase:
         return value.replace(pattern, replacement, -1 if everywhere else 1)
     # A function, so that "\1" or "$&" in the replacement are plain text.
@@ -197,9 +202,11 @@ def _json(opts: dict[str, Any], event: Any) -> Any:
         return MISSING
     if opts["mode"] == "encode":
         try:
-            return json_text(value, on_write=lambda size: spend("@json", size))
+            encoded = json_text(value, on_write=lambda size: spend("@json", size))
         except RecursionError:
             return MISSING
+        check_result("@json", len(encoded))
+        return encoded
     if not isinstance(value, str):
         return value
     try:

@@ -87,6 +87,15 @@ def test_it_caps_a_field_at_its_salesforce_length_when_smaller():
     assert "at most 6 characters" in str(refused.value)
 
 
+def test_it_holds_each_directive_to_the_field_length_not_their_sum():
+    # A 25-character name, templated then upper-cased: 50 characters built, 25 sent.
+    fields = {"FirstName": {"@case": {"operator": "upper", "value": {"@template": "{{traits.first}}"}}}}
+
+    assert render_fields(fields, {"traits": {"first": "a" * 25}}, {"FirstName": 40}) == {
+        "FirstName": "A" * 25
+    }
+
+
 def _nested_directives(depth):
     mapping: object = {"@path": "$.traits.short"}
     for _ in range(depth - 1):

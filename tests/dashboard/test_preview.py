@@ -190,7 +190,7 @@ def test_it_shows_the_budget_error_of_a_mapping_that_would_build_too_much(team, 
     body = response.content.decode()
     assert response.status_code == 200
     assert "MAPPING_TOO_LARGE" in body
-    assert "@replace would build 10,100,000 characters" in body
+    assert "@replace would build 10,000,000 characters" in body
     assert len(body) < 200_000
 
 
