@@ -45,9 +45,11 @@ pytest: install
 
 test: lint pytest
 
-# The Salesforce API quota and throughput benchmark (docs/benchmarks.md);
-# `make bench-intake` measures intake alone.
+# The match() pattern growth check and the Salesforce API quota and
+# throughput benchmark (docs/benchmarks.md); `make bench-intake` measures
+# intake alone.
 bench: install
+	$(PY) scripts/bench_globs.py
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 bench-intake: install

@@ -27,6 +27,7 @@ from actions.views_editor import render_editor
 from deliveries import preview as previews
 from deliveries.test_send import CannotSend, send_test
 from destinations.models import Destination
+from sources.json_input import loads_finite
 from sources.models import Event
 
 
@@ -95,12 +96,15 @@ def _chosen_event(
     pasted = request.POST.get("event_json", "").strip()
     if pasted:
         try:
-            message = json.loads(pasted)
+            message = loads_finite(pasted)
         except json.JSONDecodeError as exc:
             return (
                 None,
                 f"The pasted event is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).",
             )
+        except ValueError as exc:
+            # Nested past the limit intake keeps, or a number that is not finite.
+            return None, f"The pasted event cannot be used. {exc}"
         if not isinstance(message, dict):
             return None, 'The pasted event must be a JSON object, like {"type": "identify", ...}.'
         return message, ""

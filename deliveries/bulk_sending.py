@@ -124,7 +124,7 @@ def bulk_spec(action: Action) -> ActionSpec | None:
         if action.bulk_update_record_id is None:
             return None
         key = ("Id", action.bulk_update_record_id)
-    return replace(action_spec(action), matchers=(key,), operator="OR")
+    return replace(action_spec(action), matchers=(key,), operator="OR", bulk=True)
 
 
 def rows_to_send(

@@ -147,7 +147,13 @@ def _moment(value: str, name: str, *, end_of_day: bool = False) -> datetime:
         raise FilterError(
             f"The {name!r} time {value!r} is not a date (2026-11-29) or a date and time (2026-11-29T14:30)."
         ) from exc
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    if end_of_day and "T" not in value and " " not in value:
-        moment += timedelta(days=1)
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        if end_of_day and "T" not in value and " " not in value:
+            moment += timedelta(days=1)
+    except OverflowError:
+        # 0001-01-01T00:00+05:00 is in year 0 in UTC; the day after 9999-12-31 in year 10000.
+        raise FilterError(
+            f"The {name!r} time {value!r} is out of range: it must fall within the years 1 to 9999 in UTC."
+        ) from None
     return moment

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from actions.mapping import MISSING, evaluate, render_fields
+from actions.mapping.budget import MappingTooLarge
+from actions.mapping.evaluation import FieldTooLarge
 from deliveries.planner import Item, Matcher, Spec, Verdict
+from destinations.salesforce.bulk_csv import NULL as BULK_NULL
 from destinations.salesforce.types import ConversionError, convert
 
 FieldInfo = Mapping[str, Any]  # one field of a describe result
@@ -30,6 +33,8 @@ class ActionSpec:
     matchers: tuple[tuple[str, Any], ...] = ()
     operator: str = "OR"
     clear_fields_on_null: bool = False
+    # Sent in a Bulk API CSV, where the text "#N/A" is read as null.
+    bulk: bool = False
     # Required to create when the org's describe is not known.
     required_fallback: tuple[str, ...] = ()
 
@@ -47,6 +52,15 @@ class Describe:
     def canonical(self, name: str) -> str:
         info = self.field(name)
         return str(info["name"]) if info else name
+
+    def text_lengths(self, names: Any) -> dict[str, int]:
+        """The length describe gives each named text field (others have none)."""
+        lengths = {}
+        for name in names:
+            length = (self.field(name) or {}).get("length")
+            if isinstance(length, int) and length > 0:
+                lengths[name] = length
+        return lengths
 
     def required_to_create(self, fallback: tuple[str, ...]) -> list[str]:
         if not self.known:
@@ -100,7 +114,12 @@ class _Refused(Exception):
 
 
 def _fields(action: ActionSpec, event: Mapping[str, Any], describe: Describe) -> dict[str, Any]:
-    rendered = render_fields({**action.fields, **dict(action.other_fields)}, event)
+    mappings = {**action.fields, **dict(action.other_fields)}
+    try:
+        rendered = render_fields(mappings, event, describe.text_lengths(mappings))
+    except FieldTooLarge as exc:
+        name = describe.canonical(exc.field)
+        raise _Refused("MAPPING_TOO_LARGE", f"{name}: {exc}", [name]) from None
     values: dict[str, Any] = {}
     for name, value in rendered.items():
         if value is None and not action.clear_fields_on_null:
@@ -108,7 +127,20 @@ def _fields(action: ActionSpec, event: Mapping[str, Any], describe: Describe) ->
             continue
         canonical = describe.canonical(name)
         values[canonical] = _convert(action, describe, canonical, value)
+        if action.bulk and not action.clear_fields_on_null and _reads_as_null_in_bulk(values[canonical]):
+            raise _Refused(
+                "BULK_NULL_TEXT",
+                f'{canonical}: the value "{values[canonical]}" would clear the field, as Salesforce reads '
+                f'"{BULK_NULL}" in a Bulk CSV as null, and "Clear fields on null" is off. '
+                "Nothing was sent; send it over REST (Bulk off) to keep it as text.",
+                [canonical],
+            )
     return values
+
+
+def _reads_as_null_in_bulk(value: Any) -> bool:
+    # Whatever its case: a text that Salesforce might read as its null marker is refused.
+    return isinstance(value, str) and value.upper() == BULK_NULL
 
 
 def _convert(action: ActionSpec, describe: Describe, name: str, value: Any) -> Any:
@@ -133,7 +165,10 @@ def _convert(action: ActionSpec, describe: Describe, name: str, value: Any) -> A
 def _matchers(action: ActionSpec, event: Mapping[str, Any], describe: Describe) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, mapping in action.matchers:
-        value = evaluate(mapping, event)
+        try:
+            value = evaluate(mapping, event)
+        except MappingTooLarge as exc:
+            raise _Refused("MAPPING_TOO_LARGE", f"{describe.canonical(name)}: {exc}", [name]) from None
         if value is MISSING or value is None or value == "":
             continue
         canonical = describe.canonical(name)

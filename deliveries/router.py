@@ -1,12 +1,16 @@
 """Routing: which actions take an event (a delivery each), decided at intake.
 
-Runs inside the intake transaction, so an event and its deliveries are
-committed together: an acknowledged event is never without them.
+In two steps: `decide` evaluates the triggers before the intake transaction
+opens (user-defined matching never runs while the write lock is held), and
+`create_deliveries` writes the deliveries inside it, so an event and its
+deliveries are committed together: an acknowledged event is never without
+them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -35,15 +39,44 @@ def wanted_by(integrations: Any, destination_name: str) -> bool:
     return integrations.get("All", True) is not False
 
 
-def route(source: Source, events: Iterable[Event]) -> set[str]:
-    """Create the deliveries of new events; returns the ids of the actions to wake."""
-    actions = list(
+@dataclass(frozen=True)
+class Route:
+    """The actions one message goes to, decided before the write transaction opens."""
+
+    actions: tuple[Action, ...]
+
+
+def decide(source: Source, payloads: Sequence[Mapping[str, Any]]) -> list[Route]:
+    """Which actions take each payload: all the user-defined matching of intake.
+
+    Runs before intake's write transaction opens, so no trigger, however
+    slow, ever holds the database's write lock; the result is one Route per
+    payload, in order.
+    """
+    checks = _trigger_checks(source)
+    if not checks:
+        return [Route(()) for _ in payloads]
+    routes = []
+    for payload in payloads:
+        integrations = payload.get("integrations")
+        routes.append(
+            Route(
+                tuple(
+                    action
+                    for action, matches in checks
+                    if wanted_by(integrations, action.destination.name) and matches(payload)
+                )
+            )
+        )
+    return routes
+
+
+def _trigger_checks(source: Source) -> list[tuple[Action, Callable[[Mapping[str, Any]], bool]]]:
+    actions = (
         Action.live.filter(enabled=True, destination__enabled=True, destination__sources=source)
         .exclude(trigger="")
         .select_related("destination")
     )
-    if not actions:
-        return set()
     checks = []
     for action in actions:
         try:
@@ -51,26 +84,33 @@ def route(source: Source, events: Iterable[Event]) -> set[str]:
         except TriggerSyntaxError:
             # Saving refuses a bad trigger; one that slipped in matches nothing.
             continue
+    return checks
+
+
+def create_deliveries(routed: Iterable[tuple[Event, Route]]) -> set[str]:
+    """Create the deliveries of new events; returns the ids of the actions to wake.
+
+    Runs inside the intake transaction, so an event and its deliveries are
+    committed together. No trigger is evaluated here: the routes were
+    decided before. An action archived in between gets no delivery.
+    """
+    pairs = [(event, action) for event, route in routed for action in route.actions]
+    if not pairs:
+        return set()
+    live = set(Action.live.filter(pk__in={action.pk for _, action in pairs}).values_list("pk", flat=True))
     now = timezone.now()
-    deliveries = []
-    for event in events:
-        for action, matches in checks:
-            destination = action.destination
-            if not wanted_by(event.payload.get("integrations"), destination.name) or not matches(
-                event.payload
-            ):
-                continue
-            connected = destination.state == ConnectionState.CONNECTED
-            deliveries.append(
-                Delivery(
-                    action=action,
-                    destination=destination,
-                    event=event,
-                    status=Status.PENDING if connected else Status.HELD,
-                    due_at=now,
-                    operation=action.operation,
-                    sobject=action.sobject_name,
-                )
-            )
+    deliveries = [
+        Delivery(
+            action=action,
+            destination=action.destination,
+            event=event,
+            status=Status.PENDING if action.destination.state == ConnectionState.CONNECTED else Status.HELD,
+            due_at=now,
+            operation=action.operation,
+            sobject=action.sobject_name,
+        )
+        for event, action in pairs
+        if action.pk in live
+    ]
     Delivery.objects.bulk_create(deliveries)
     return {str(d.action_id) for d in deliveries if d.status == Status.PENDING}

@@ -14,6 +14,10 @@ from typing import Any
 
 SECRET_KEYS = frozenset({"authorization", "access_token", "refresh_token", "client_secret", "password"})
 REDACTED = "[redacted]"
+# Deeper than intake lets an event nest: what lies below is not shown, so
+# neither redaction nor indenting ever recurses past this many levels.
+MAX_SHOWN_DEPTH = 64
+TOO_DEEP = "[nested too deep to show]"
 
 
 @dataclass(frozen=True)
@@ -27,12 +31,20 @@ class Exchange:
     soql: str = ""
 
 
-def redacted(value: Any) -> Any:
-    """``value`` with every secret-looking key's value replaced, at any depth."""
+def redacted(value: Any, depth: int = 1) -> Any:
+    """``value`` with every secret-looking key's value replaced, at any depth shown.
+
+    Objects and arrays nested deeper than MAX_SHOWN_DEPTH are replaced by a
+    note (an event stored before intake capped nesting may be deeper).
+    """
+    if isinstance(value, dict | list) and depth > MAX_SHOWN_DEPTH:
+        return TOO_DEEP
     if isinstance(value, dict):
-        return {k: REDACTED if str(k).lower() in SECRET_KEYS else redacted(v) for k, v in value.items()}
+        return {
+            k: REDACTED if str(k).lower() in SECRET_KEYS else redacted(v, depth + 1) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [redacted(item) for item in value]
+        return [redacted(item, depth + 1) for item in value]
     return value
 
 
@@ -43,7 +55,7 @@ def pretty(value: Any) -> str:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value
     return json.dumps(redacted(value), indent=2, ensure_ascii=False, sort_keys=False)
 

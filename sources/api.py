@@ -8,7 +8,6 @@ object with ``code`` and ``message`` (without them, that client retries a
 
 from __future__ import annotations
 
-import json
 import logging
 import zlib
 from typing import Any
@@ -19,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from monitoring import log_context
 from sources.intake import accept
+from sources.json_input import loads_marking
 from sources.keys import MalformedAuthorization, key_from_authorization
 from sources.lock_waits import bounded_read
 from sources.messages import InvalidRequest
@@ -57,7 +57,7 @@ def _read_body(request: HttpRequest) -> bytes:
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
         raise too_large
-    raw = request.read(MAX_REQUEST_BYTES + 1)
+    raw = _read_raw(request, MAX_REQUEST_BYTES + 1)
     if len(raw) > MAX_REQUEST_BYTES:
         raise too_large
     encoding = request.headers.get("Content-Encoding", "").strip().lower()
@@ -77,14 +77,37 @@ def _read_body(request: HttpRequest) -> bytes:
     return body
 
 
-def _refuse_constant(name: str) -> Any:
-    # NaN and Infinity are not JSON, and no database stores them in a JSON column.
-    raise ValueError(f"{name} is not valid JSON")
+def _read_raw(request: HttpRequest, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body as sent, with or without a Content-Length.
+
+    Django reads nothing when there is no Content-Length, which is the case
+    of every `Transfer-Encoding: chunked` request. The WSGI server decodes
+    the chunks; when it says its stream ends by itself
+    (``wsgi.input_terminated``, as gunicorn does), the body is read from it
+    directly. From a server that does not, it cannot be read safely: 411.
+    """
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if request.META.get("CONTENT_LENGTH") or not chunked:
+        return request.read(limit)
+    if not request.META.get("wsgi.input_terminated"):
+        raise _Refused(411, "length_required", "Send a Content-Length header with the body.")
+    stream = request.META["wsgi.input"]
+    parts: list[bytes] = []
+    size = 0
+    while size < limit:
+        part = stream.read(limit - size)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
 
 
 def _parse_json(body: bytes) -> Any:
+    # A non-finite number (1e999, NaN) is kept as a marker, so that only the
+    # message holding it is refused and the rest of the batch is stored.
     try:
-        return json.loads(body, parse_constant=_refuse_constant)
+        return loads_marking(body)
     except (ValueError, RecursionError):
         raise _Refused(400, "invalid_json", "The body is not valid JSON.") from None
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from deliveries.doorbell import ring
-from deliveries.router import route
+from deliveries.router import Route, create_deliveries, decide
 from sources import dedup, rejections
 from sources.lock_waits import bounded_transaction
 from sources.messages import (
@@ -82,12 +82,16 @@ def store(
 ) -> tuple[int, int]:
     """Store the messages not seen before and count the request's outcomes; returns (stored, duplicates).
 
-    The rejected messages are counted and kept as examples in the same transaction.
+    The rejected messages are counted and kept as examples in the same
+    transaction. The triggers are evaluated first, outside the transaction:
+    on SQLite the transaction holds the one write lock of every workspace,
+    and a trigger is user-defined work of unbounded cost.
     """
+    routes = decide(source, [message.payload for message in messages])
     for attempt in range(_STORE_ATTEMPTS):
         try:
             with bounded_transaction():
-                stored, duplicates = _store_once(source, messages) if messages else (0, 0)
+                stored, duplicates = _store_once(source, messages, routes) if messages else (0, 0)
                 rejections.keep(source, rejected or [], timezone.now())
                 # Last, so that the row of totals is locked only for the commit.
                 rejections.count(source, accepted=stored, duplicates=duplicates, rejected=len(rejected or []))
@@ -98,18 +102,20 @@ def store(
     raise AssertionError("unreachable")
 
 
-def _store_once(source: Source, messages: list[Message]) -> tuple[int, int]:
+def _store_once(source: Source, messages: list[Message], routes: list[Route]) -> tuple[int, int]:
     known = dedup.seen(source, {m.message_id for m in messages})
     new_events = []
-    for message in messages:
+    new_routes = []
+    for message, route in zip(messages, routes, strict=True):
         if message.message_id in known:
             continue
         known.add(message.message_id)
         new_events.append(_event(source, message))
+        new_routes.append(route)
     Event.objects.bulk_create(new_events)
     dedup.remember(new_events)
     # In the same transaction: an acknowledged event always has its deliveries.
-    ring(route(source, new_events))
+    ring(create_deliveries(zip(new_events, new_routes, strict=True)))
     return len(new_events), len(messages) - len(new_events)
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sources.json_input import MAX_DEPTH, shape_problem
+
 MESSAGE_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_MESSAGES = 2500
@@ -109,6 +111,10 @@ def split_request(body: Any, implied_type: str | None) -> tuple[list[Any], Envel
     for name, value in (("context", context), ("integrations", integrations)):
         if value is not None and not isinstance(value, dict):
             raise InvalidRequest("invalid_batch", f"The batch '{name}' must be an object.")
+        # One level less: it is merged into each message, one level down.
+        problem = shape_problem(value, MAX_DEPTH - 1)
+        if problem:
+            raise InvalidRequest("invalid_batch", f"The batch '{name}' {problem}.")
         try:
             storable_size(value)
         except InvalidMessage as exc:
@@ -124,6 +130,9 @@ def normalize(raw: Any, *, implied_type: str | None, envelope: Envelope, receive
     """
     if not isinstance(raw, dict):
         raise InvalidMessage("A message must be a JSON object.")
+    problem = shape_problem(raw)
+    if problem:
+        raise InvalidMessage(f"The message {problem}.")
     if storable_size(raw) > MAX_MESSAGE_BYTES:
         raise InvalidMessage(f"A message may be at most {MAX_MESSAGE_BYTES // 1024} KB.")
     message = drop_nulls(raw)
@@ -258,10 +267,16 @@ def parse_timestamp(value: Any, field: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidMessage(f"'{field}' must be an ISO-8601 date and time; got {value!r}.") from None
+        raise InvalidMessage(f"'{field}' must be an ISO-8601 date and time; got {value[:64]!r}.") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:00:00-05:00 is in year 10000 in UTC; 0001-01-01T00:00+05:00 in year 0.
+        raise InvalidMessage(
+            f"'{field}' is out of range: in UTC it falls outside the years 1 to 9999."
+        ) from None
 
 
 def _timestamp(message: dict[str, Any], received_at: datetime) -> datetime:
@@ -277,7 +292,12 @@ def _timestamp(message: dict[str, Any], received_at: datetime) -> datetime:
     if "originalTimestamp" in message and "sentAt" in message:
         original = parse_timestamp(message["originalTimestamp"], "originalTimestamp")
         sent = parse_timestamp(message["sentAt"], "sentAt")
-        return received_at - (sent - original)
+        try:
+            return received_at - (sent - original)
+        except OverflowError:
+            raise InvalidMessage(
+                "'originalTimestamp' and 'sentAt' are too far apart to correct for the clock skew."
+            ) from None
     return received_at
 
 

@@ -31,3 +31,14 @@ def test_it_runs_every_mode_and_the_reference_on_a_few_events():
     ]
     assert "reference rest-upsert-email: 5 events" in result.stdout
     assert "2.00 calls/event" in result.stdout
+
+
+def test_it_runs_the_glob_growth_benchmark_over_every_pattern():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_globs.py"), "--repeat", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("growth ratio") == 6
+    assert "*utm*source*google*" in result.stdout

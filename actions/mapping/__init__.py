@@ -61,6 +61,11 @@ Where we differ from mapping-kit, on purpose:
   mapping-kit tests the raw mapping for truthiness first, so a literal "" or
   0 there gives nothing or fails.
 - Not supported: @transform and @liquid (refused at save time).
+- Budgets: directives nest at most 16 deep (refused at save time), and the
+  text one evaluation builds (@replace, @template, @case, @json encode) is
+  at most 1,000,000 characters in all, and each directive's result at most
+  that or the Salesforce field's length when smaller; past either,
+  evaluation stops with MappingTooLarge (`budget`).
 """
 
 from actions.mapping.editor import coalesce, path, paths_used

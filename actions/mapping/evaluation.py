@@ -1,8 +1,8 @@
 """Evaluating a validated mapping against one event.
 
-Nothing here raises on any event: every argument shape was checked at save
-time by `validation`, and every value read from the event is tested before
-it is used. Paths, templates and patterns are parsed once and cached.
+Nothing here raises on any event but MappingTooLarge (a result past its
+budget): every argument shape was checked at save time by `validation`, and
+every value read from the event is tested before it is used. Paths, templates and patterns are parsed once and cached.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from functools import lru_cache
 from typing import Any
 
 from actions.mapping import paths, templates
-from actions.mapping.values import MISSING, MissingType, is_blank, json_text, scalar_text
+from actions.mapping.budget import MAX_RESULT_CHARS, MappingTooLarge, budget, check_result, spend
+from actions.mapping.values import MISSING, MissingType, is_blank, json_text, scalar_text, text
 
 Directive = Callable[[Any, Any], Any]
 
 
-def evaluate(mapping: Any, event: Any) -> Any | MissingType:
+def evaluate(mapping: Any, event: Any, limit: int = MAX_RESULT_CHARS) -> Any | MissingType:
     """The value of a mapping for one event, or MISSING when it has none.
 
     Directive objects are evaluated; objects and arrays are copied with their
@@ -27,19 +28,29 @@ def evaluate(mapping: Any, event: Any) -> Any | MissingType:
     in an array, as mapping-kit's output reads once serialized); anything
     else is returned as it is. Values read from the event are not copied:
     copy before changing them. The mapping must have passed `validate`.
+
+    The text its directives build may be at most ``limit`` characters in
+    all (see `budget`); past it, MappingTooLarge is raised, the only error
+    evaluation raises.
     """
+    with budget(limit):
+        return _evaluate(mapping, event)
+
+
+def _evaluate(mapping: Any, event: Any) -> Any | MissingType:
+    """`evaluate` within the running budget."""
     if isinstance(mapping, dict):
         name = directive_name(mapping)
         if name is not None:
             return DIRECTIVES[name](mapping[name], event)
         out = {}
         for key, member in mapping.items():
-            value = evaluate(member, event)
+            value = _evaluate(member, event)
             if value is not MISSING:
                 out[key] = value
         return out
     if isinstance(mapping, list):
-        return [None if (value := evaluate(item, event)) is MISSING else value for item in mapping]
+        return [None if (value := _evaluate(item, event)) is MISSING else value for item in mapping]
     return mapping
 
 
@@ -59,16 +70,33 @@ def directive_name(obj: Mapping[Any, Any]) -> str | None:
     return key if isinstance(key, str) and key.startswith("@") else None
 
 
-def render_fields(fields: Mapping[str, Any], event: Any) -> dict[str, Any]:
+class FieldTooLarge(MappingTooLarge):
+    """A field's mapping would build more text than the field may hold; `field` names it."""
+
+    def __init__(self, field: str, cause: MappingTooLarge) -> None:
+        super().__init__(cause.directive, cause.size, cause.limit)
+        self.field = field
+
+
+def render_fields(
+    fields: Mapping[str, Any], event: Any, lengths: Mapping[str, int] | None = None
+) -> dict[str, Any]:
     """The Salesforce field values for one event, from an action's field mappings.
 
     A field whose mapping is MISSING or an empty string is left out
     (Salesforce keeps what it has); an explicit null is kept as None, for
-    the sender to apply the action's "Clear fields on null" setting.
+    the sender to apply the action's "Clear fields on null" setting. The
+    text a field's directives build is capped by MAX_RESULT_CHARS and by its
+    length in ``lengths`` (from the org's describe) when smaller; past that,
+    FieldTooLarge names the field.
     """
     out: dict[str, Any] = {}
     for field, mapping in fields.items():
-        value = evaluate(mapping, event)
+        length = (lengths or {}).get(field) or MAX_RESULT_CHARS
+        try:
+            value = evaluate(mapping, event, min(length, MAX_RESULT_CHARS))
+        except MappingTooLarge as exc:
+            raise FieldTooLarge(field, exc) from None
         if value is MISSING or value == "":
             continue
         out[field] = value
@@ -80,31 +108,43 @@ def _path(path: str, event: Any) -> Any:
 
 
 def _template(template: str, event: Any) -> str:
-    return templates.render(template, event)
+    # Piece by piece, so that the budget stops it before the text is built.
+    pieces = []
+    for part in templates.parse(template):
+        piece = part if isinstance(part, str) else text(paths.lookup(part, event))
+        spend("@template", len(piece))
+        pieces.append(piece)
+    result = "".join(pieces)
+    check_result("@template", len(result))
+    return result
 
 
 def _literal(value: Any, event: Any) -> Any:
     # As in mapping-kit, directives inside @literal are still evaluated; it
     # exists for values that older versions would have read as templates.
-    return evaluate(value, event)
+    return _evaluate(value, event)
 
 
 def _if(opts: dict[str, Any], event: Any) -> Any:
     if "exists" in opts:
-        value = evaluate(opts["exists"], event)
+        value = _evaluate(opts["exists"], event)
         holds = value is not MISSING and value is not None
     else:
-        holds = not is_blank(evaluate(opts["blank"], event))
+        holds = not is_blank(_evaluate(opts["blank"], event))
     # A missing branch leaves the field out. Unlike mapping-kit, an "else"
     # of 0, "" or false is used like any other value.
     branch = "then" if holds else "else"
-    return evaluate(opts[branch], event) if branch in opts else MISSING
+    return _evaluate(opts[branch], event) if branch in opts else MISSING
 
 
 def _case(opts: dict[str, Any], event: Any) -> Any:
-    value = evaluate(opts["value"], event)
+    value = _evaluate(opts["value"], event)
     if isinstance(value, str):
-        return value.lower() if opts["operator"] == "lower" else value.upper()
+        # Case mapping may lengthen a text ("ß" → "SS"), at most threefold.
+        cased = value.lower() if opts["operator"] == "lower" else value.upper()
+        check_result("@case", len(cased))
+        spend("@case", len(cased))
+        return cased
     return value
 
 
@@ -114,6 +154,13 @@ def _caseless(pattern: str) -> re.Pattern[str]:
 
 
 def _replace_once(value: str, pattern: str, replacement: str, everywhere: bool, ignorecase: bool) -> str:
+    # Counted before building: replacing is how a short mapping builds a huge text.
+    found = sum(1 for _ in _caseless(pattern).finditer(value)) if ignorecase else value.count(pattern)
+    if not everywhere:
+        found = min(found, 1)
+    size = len(value) + found * (len(replacement) - len(pattern))
+    check_result("@replace", size)
+    spend("@replace", size)
     if not ignorecase:
         return value.replace(pattern, replacement, -1 if everywhere else 1)
     # A function, so that "\1" or "$&" in the replacement are plain text.
@@ -121,7 +168,7 @@ def _replace_once(value: str, pattern: str, replacement: str, everywhere: bool, 
 
 
 def _replace(opts: dict[str, Any], event: Any) -> str:
-    value = scalar_text(evaluate(opts["value"], event))
+    value = scalar_text(_evaluate(opts["value"], event))
     if value is None:
         # mapping-kit's answer for a missing, null, object or array value.
         return ""
@@ -135,13 +182,13 @@ def _replace(opts: dict[str, Any], event: Any) -> str:
 
 def _array_path(args: list[Any], event: Any) -> Any:
     source = args[0]
-    root = _path(source, event) if isinstance(source, str) else evaluate(source, event)
+    root = _path(source, event) if isinstance(source, str) else _evaluate(source, event)
     shape = args[1] if len(args) > 1 else None
     if shape and isinstance(root, dict | list):
         # A single object stands for a list of one; each item is the event
         # its shape's paths are read from.
         items = root if isinstance(root, list) else [root]
-        return [None if (value := evaluate(shape, item)) is MISSING else value for item in items]
+        return [None if (value := _evaluate(shape, item)) is MISSING else value for item in items]
     return root
 
 
@@ -150,14 +197,16 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _json(opts: dict[str, Any], event: Any) -> Any:
-    value = evaluate(opts["value"], event)
+    value = _evaluate(opts["value"], event)
     if value is MISSING:
         return MISSING
     if opts["mode"] == "encode":
         try:
-            return json_text(value)
+            encoded = json_text(value, on_write=lambda size: spend("@json", size))
         except RecursionError:
             return MISSING
+        check_result("@json", len(encoded))
+        return encoded
     if not isinstance(value, str):
         return value
     try:
@@ -168,7 +217,7 @@ def _json(opts: dict[str, Any], event: Any) -> Any:
 
 
 def _merge(opts: dict[str, Any], event: Any) -> dict[str, Any]:
-    objects = [evaluate(item, event) for item in opts["objects"]]
+    objects = [_evaluate(item, event) for item in opts["objects"]]
     if opts.get("direction", "right") == "left":
         objects.reverse()
     merged: dict[str, Any] = {}
@@ -180,7 +229,7 @@ def _merge(opts: dict[str, Any], event: Any) -> dict[str, Any]:
 
 
 def _flatten(opts: dict[str, Any], event: Any) -> Any:
-    value = evaluate(opts["value"], event)
+    value = _evaluate(opts["value"], event)
     keep_arrays = opts.get("omitArrays", False)
     if not isinstance(value, dict) and (keep_arrays or not isinstance(value, list)):
         # Nothing to flatten: mapping-kit would answer {"": value}.
@@ -204,7 +253,7 @@ def _flatten(opts: dict[str, Any], event: Any) -> Any:
 
 
 def _exclude_when_null(value: Any, event: Any) -> Any:
-    resolved = evaluate(value, event)
+    resolved = _evaluate(value, event)
     if resolved is None:
         return MISSING
     if isinstance(resolved, dict):

@@ -55,6 +55,8 @@ def from_text(text: str) -> Any:
             mapping = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MappingTextError(f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise MappingTextError("is nested too deeply to read (brackets inside brackets)") from None
         return _unwrapped(mapping)
     if looks_like_chain(text):
         return _chain(text)
@@ -117,7 +119,7 @@ def _default(text: str) -> str | None:
     if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
         try:
             quoted = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return text
         if isinstance(quoted, str) and quoted.strip():
             return quoted
@@ -182,7 +184,7 @@ def _fallback(text: str) -> chains.Fallback | MissingType:
     """A chain's last value when it is fixed: text in quotes, a number, true or false."""
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
-    except ValueError:
+    except (ValueError, RecursionError):
         return MISSING
     if isinstance(value, float) and not math.isfinite(value):
         return MISSING

@@ -17,6 +17,11 @@ from actions.mapping.evaluation import DIRECTIVES
 # Real mappings nest a handful of levels; a hard limit keeps validation and
 # evaluation far from the interpreter's recursion limit.
 MAX_DEPTH = 32
+# Directives inside directives: real mappings use a few (@if around a
+# @template; a chain of n paths is n nested @if); far deeper ones only serve
+# to multiply text (@replace in @replace), which the evaluation budget stops
+# anyway.
+MAX_DIRECTIVE_DEPTH = 16
 # mapping-kit allows 10 characters; with the pattern taken literally there is
 # nothing to protect, and "Incorporated" → "Inc." is a real need.
 MAX_PATTERN_LENGTH = 100
@@ -74,6 +79,14 @@ class _Checker:
             self.error(
                 where,
                 f"{name} must be alone in its object; move {_listing(others)} to another object.",
+            )
+            return
+        # Every directive above this one left its name in `where`.
+        if sum(1 for part in where if isinstance(part, str) and part.startswith("@")) >= MAX_DIRECTIVE_DEPTH:
+            self.error(
+                where,
+                f"Directives are nested more than {MAX_DIRECTIVE_DEPTH} deep here; "
+                "split the mapping or use fewer directives inside one another.",
             )
             return
         check = _DIRECTIVE_CHECKS.get(name)

@@ -67,14 +67,24 @@ def number_text(number: int | float) -> str:
     return sign + digits[0] + "." + digits[1:] + power
 
 
-def json_text(value: Any) -> str:
+def json_text(value: Any, on_write: Callable[[int], object] | None = None) -> str:
     """Compact JSON as JavaScript's `JSON.stringify` writes it (numbers as `number_text`).
 
-    Raises RecursionError on values nested deeper than the interpreter allows;
-    callers decide what that means for them.
+    ``on_write`` is told the size of each piece before it is kept (and may
+    raise to stop). Raises RecursionError on values nested deeper than the
+    interpreter allows; callers decide what that means for them.
     """
     parts: list[str] = []
-    _write_json(value, parts.append)
+    if on_write is None:
+        _write_json(value, parts.append)
+    else:
+        count = on_write
+
+        def write(piece: str) -> None:
+            count(len(piece))
+            parts.append(piece)
+
+        _write_json(value, write)
     return "".join(parts)
 
 

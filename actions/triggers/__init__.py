@@ -25,8 +25,10 @@ Choices beyond what Segment defines:
   `["5", 5, null]` takes the text "5", the number 5 and a missing field.
   `not in` is the exact opposite of `in`: true when the field is missing.
 - `match` is a full glob (`*`, `?`, `[a-z]`, `[!a-z]`, `\\x`); Segment's
-  `x*` and `*x` are special cases. A string escape we do not know keeps
-  its backslash, so FQL's `'ab\\*d'` means a literal star.
+  `x*` and `*x` are special cases. Matching is linear in the text (no
+  backtracking), and a text longer than 32 KB matches no pattern. A
+  string escape we do not know keeps its backslash, so FQL's `'ab\\*d'`
+  means a literal star.
 - An empty or blank text is an error ("A trigger is required"); an action
   without a trigger is the caller's business.
 - Parentheses and negations nest up to 100 levels.

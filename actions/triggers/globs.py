@@ -5,24 +5,44 @@
 the character x itself. A pattern matches the whole text, case-sensitively.
 Segment's subscription evaluator only knew a leading or trailing `*`; those
 are special cases here and mean the same thing.
+
+Matching takes time linear in the text, whatever the pattern: patterns are
+written by workspace members and texts by anyone holding a write key, so a
+backtracking regular expression (`*a*a*a*b` against a long text) would let
+one trigger stall intake. The stars split a pattern into fixed-width
+segments; each is found at its leftmost place after the one before it
+(which is all a glob needs), plain text with `str.find`, segments with `?`
+or classes with a bit-parallel scan (Shift-And) that reads each character
+once. Texts longer than MAX_TEXT_LENGTH match no pattern.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+# The longest text a pattern is matched against, in characters: the size of
+# the largest message intake accepts. A longer text matches no pattern.
+MAX_TEXT_LENGTH = 32 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class CharClass:
-    """`[...]` already written as a regular-expression class."""
+    """`[...]`: inclusive character ranges (a lone character is a range of one)."""
 
-    regex: str
+    ranges: tuple[tuple[str, str], ...]
+    negated: bool = False
+
+    def accepts(self, char: str) -> bool:
+        inside = any(low <= char <= high for low, high in self.ranges)
+        return inside != self.negated
 
 
 # A parsed pattern: ("literal", text), ("star", ""), ("one", "") or ("class", CharClass).
 Piece = tuple[str, str | CharClass]
+# One character position of a segment: a literal character, None for `?`, or a class.
+Atom = str | CharClass | None
+Segment = tuple[Atom, ...]
 
 _UNCLOSED = "The [ in the pattern is never closed"
 _BRACKET_HINT = "write \\[ to match a ["
@@ -82,7 +102,7 @@ def _parse_class(pattern: str, start: int) -> tuple[CharClass, int]:
     negated = i < len(pattern) and pattern[i] in "!^"
     if negated:
         i += 1
-    members: list[str] = []
+    ranges: list[tuple[str, str]] = []
     while True:
         if i >= len(pattern):
             raise GlobError(_UNCLOSED, start, _BRACKET_HINT)
@@ -94,12 +114,12 @@ def _parse_class(pattern: str, start: int) -> tuple[CharClass, int]:
             high, i = _class_char(pattern, i + 1, start)
             if high < low:
                 raise GlobError(f"The range {low}-{high} runs backwards", start, f"write {high}-{low}")
-            members.append(f"{re.escape(low)}-{re.escape(high)}")
+            ranges.append((low, high))
         else:
-            members.append(re.escape(low))
-    if not members:
+            ranges.append((low, low))
+    if not ranges:
         raise GlobError("The [] in the pattern is empty", start, _BRACKET_HINT)
-    return CharClass("[" + ("^" if negated else "") + "".join(members) + "]"), i + 1
+    return CharClass(tuple(ranges), negated), i + 1
 
 
 def _class_char(pattern: str, i: int, start: int) -> tuple[str, int]:
@@ -114,7 +134,8 @@ def compile_glob(pattern: str) -> Callable[[str], bool]:
     """A function telling whether a text matches the pattern (raises GlobError if it is bad).
 
     The common shapes (`x`, `x*`, `*x`, `*x*`, `*`) become plain string
-    tests; anything else one precompiled regular expression.
+    tests; anything else a segment matcher. Every one answers False for a
+    text longer than MAX_TEXT_LENGTH.
     """
     pieces = parse_glob(pattern)
     kinds = tuple(kind for kind, _ in pieces)
@@ -130,33 +151,129 @@ def compile_glob(pattern: str) -> Callable[[str], bool]:
         return _ends_with(str(pieces[1][1]))
     if kinds == ("star", "literal", "star"):
         return _contains(str(pieces[1][1]))
-    return regex_glob(pieces)
+    return segment_glob(pieces)
 
 
-def glob_regex(pieces: list[Piece]) -> re.Pattern[str]:
-    """The regular expression of parsed pieces (used alone by tests to check the shortcuts)."""
-    parts: list[str] = []
+def segments(pieces: list[Piece]) -> list[Segment]:
+    """The fixed-width runs between the stars (empty runs included, so n stars give n + 1)."""
+    runs: list[Segment] = []
+    current: list[Atom] = []
     for kind, piece in pieces:
-        if kind == "literal":
-            parts.append(re.escape(str(piece)))
-        elif kind == "star":
-            parts.append(".*")
+        if kind == "star":
+            runs.append(tuple(current))
+            current = []
+        elif kind == "literal":
+            current.extend(str(piece))
         elif kind == "one":
-            parts.append(".")
+            current.append(None)
         else:
             assert isinstance(piece, CharClass)
-            parts.append(piece.regex)
-    return re.compile("".join(parts), re.DOTALL)
+            current.append(piece)
+    runs.append(tuple(current))
+    return runs
 
 
-def regex_glob(pieces: list[Piece]) -> Callable[[str], bool]:
-    """Match with the full regular expression, whatever the shape."""
-    fullmatch = glob_regex(pieces).fullmatch
-    return lambda text: fullmatch(text) is not None
+def segment_glob(pieces: list[Piece]) -> Callable[[str], bool]:
+    """Match any pattern in time linear in the text: the general case of compile_glob."""
+    runs = segments(pieces)
+    if len(runs) == 1:
+        whole = runs[0]
+        return lambda text: len(text) == len(whole) <= MAX_TEXT_LENGTH and _fits(whole, text, 0)
+    first, middle, last = runs[0], [_finder(run) for run in runs[1:-1] if run], runs[-1]
+    least = len(first) + len(last)
+
+    def segment_match(text: str) -> bool:
+        if not least <= len(text) <= MAX_TEXT_LENGTH:
+            return False
+        if not (_fits(first, text, 0) and _fits(last, text, len(text) - len(last))):
+            return False
+        # The middle runs, each at its leftmost place, between the two ends.
+        position, stop = len(first), len(text) - len(last)
+        for find in middle:
+            position = find(text, position, stop)
+            if position < 0:
+                return False
+        return True
+
+    return segment_match
+
+
+def _fits(run: Segment, text: str, at: int) -> bool:
+    for offset, atom in enumerate(run):
+        char = text[at + offset]
+        if atom is None:
+            continue
+        if isinstance(atom, str):
+            if atom != char:
+                return False
+        elif not atom.accepts(char):
+            return False
+    return True
+
+
+# A finder returns the end of the run's leftmost occurrence in text[start:stop], or -1.
+Finder = Callable[[str, int, int], int]
+
+
+def _finder(run: Segment) -> Finder:
+    if all(isinstance(atom, str) for atom in run):
+        literal = "".join(str(atom) for atom in run)
+
+        def find_literal(text: str, start: int, stop: int) -> int:
+            found = text.find(literal, start, stop)
+            return -1 if found < 0 else found + len(literal)
+
+        return find_literal
+    return _shift_and(run)
+
+
+def _shift_and(run: Segment) -> Finder:
+    """Shift-And: bit i of the state says "the run's first i + 1 atoms end here".
+
+    Each text character costs a shift, an or and an and on an integer as
+    wide as the run, so the scan is linear in the text.
+    """
+    wildcard = 0
+    literals: dict[str, int] = {}
+    classes: list[tuple[int, CharClass]] = []
+    for index, atom in enumerate(run):
+        bit = 1 << index
+        if atom is None:
+            wildcard |= bit
+        elif isinstance(atom, str):
+            literals[atom] = literals.get(atom, 0) | bit
+        else:
+            classes.append((bit, atom))
+    done = 1 << (len(run) - 1)
+
+    def mask(char: str, cache: dict[str, int]) -> int:
+        bits = cache.get(char)
+        if bits is None:
+            bits = wildcard | literals.get(char, 0)
+            for bit, char_class in classes:
+                if char_class.accepts(char):
+                    bits |= bit
+            cache[char] = bits
+        return bits
+
+    def find_run(text: str, start: int, stop: int) -> int:
+        cache: dict[str, int] = {}
+        state = 0
+        for position in range(start, stop):
+            char = text[position]
+            bits = cache.get(char)
+            if bits is None:
+                bits = mask(char, cache)
+            state = ((state << 1) | 1) & bits
+            if state & done:
+                return position + 1
+        return -1
+
+    return find_run
 
 
 def _anything(text: str) -> bool:
-    return True
+    return len(text) <= MAX_TEXT_LENGTH
 
 
 def _equals(literal: str) -> Callable[[str], bool]:
@@ -164,12 +281,12 @@ def _equals(literal: str) -> Callable[[str], bool]:
 
 
 def _starts_with(prefix: str) -> Callable[[str], bool]:
-    return lambda text: text.startswith(prefix)
+    return lambda text: len(text) <= MAX_TEXT_LENGTH and text.startswith(prefix)
 
 
 def _ends_with(suffix: str) -> Callable[[str], bool]:
-    return lambda text: text.endswith(suffix)
+    return lambda text: len(text) <= MAX_TEXT_LENGTH and text.endswith(suffix)
 
 
 def _contains(middle: str) -> Callable[[str], bool]:
-    return lambda text: middle in text
+    return lambda text: len(text) <= MAX_TEXT_LENGTH and middle in text

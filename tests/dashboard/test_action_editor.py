@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from actions.mapping.validation import MAX_DIRECTIVE_DEPTH
 from actions.models import Action
 from destinations.models import ConnectionState, Destination
 from tests.dashboard.action_pages import action_url as _url
@@ -101,6 +102,14 @@ def test_it_shows_the_saved_action_in_the_form(team, offline):
     assert 'value="{{x}} y"' in page
 
 
+# Directives inside one another, one past the limit.
+DIRECTIVES_TOO_DEEP = (
+    '{"@case": {"operator": "upper", "value": ' * MAX_DIRECTIVE_DEPTH
+    + '{"@path": "$.traits.company"}'
+    + "}}" * MAX_DIRECTIVE_DEPTH
+)
+
+
 @pytest.mark.parametrize(
     ("change", "key", "message"),
     [
@@ -108,6 +117,13 @@ def test_it_shows_the_saved_action_in_the_form(team, offline):
         ({"trigger": 'type = "identify" and'}, "trigger", "column"),
         ({"matcher_field": [], "matcher_value": []}, "record_matchers", "Add at least one record matcher"),
         ({"field__Company": '{"@path": '}, "field-Company", "Company is not valid JSON"),
+        ({"field__Company": "[" * 100_000}, "field-Company", "Company is nested too deeply to read"),
+        ({"field__Company": "$.traits.company | " + "[" * 100_000}, "field-Company", "Company"),
+        (
+            {"field__Company": DIRECTIVES_TOO_DEEP},
+            "fields",
+            f"Directives are nested more than {MAX_DIRECTIVE_DEPTH} deep",
+        ),
         ({"other_value": ['{"@nope": 1}', ""]}, "other_fields", "Rating"),
         ({"name": " "}, "name", "Give the action a name"),
     ],

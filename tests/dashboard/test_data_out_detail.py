@@ -99,3 +99,19 @@ def test_it_follows_an_unsettled_delivery_until_it_settles(team, sf, destination
 
     assert 'hx-select="#delivery-page"' in pending and 'hx-trigger="every 5s' in pending
     assert 'id="delivery-page"' in settled and "hx-trigger" not in settled
+
+
+def test_it_shows_an_event_stored_nested_900_deep(team, sf, destination, source):
+    # Intake refuses such an event now; one stored before still has a page.
+    action = sent(sf, destination, source, lead("u1"))
+    delivery = Delivery.objects.get(action=action)
+    deep: dict = {}
+    for _ in range(900):
+        deep = {"a": deep}
+    delivery.event.payload["properties"] = {"deep": deep}
+    delivery.event.save()
+
+    response = team.client_for("member").get(delivery_url(delivery))
+
+    assert response.status_code == 200
+    assert "[nested too deep to show]" in response.content.decode()

@@ -159,6 +159,41 @@ def test_it_explains_bad_pasted_json(team, offline):
     assert "not valid JSON" in body
 
 
+@pytest.mark.parametrize(
+    ("pasted", "message"),
+    [
+        ("[" * 100_000, "The pasted event cannot be used. It is nested deeper than 64 levels."),
+        ('{"a": ' * 100 + "1" + "}" * 100, "nested deeper than 64 levels"),
+        ('{"type": "identify", "traits": {"n": 1e999}}', "holds the number 1e999, which is not finite"),
+    ],
+)
+def test_it_explains_a_pasted_event_too_deep_or_not_finite(team, offline, pasted, message):
+    response = team.client_for("owner").post(
+        _url(offline, "preview"), _editor(event_json=pasted), HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_it_shows_the_budget_error_of_a_mapping_that_would_build_too_much(team, offline):
+    blowup = {"@replace": {"value": {"@path": "$.traits.company"}, "pattern": "a", "replacement": "a" * 100}}
+    nested = {"@replace": {"value": blowup, "pattern": "a", "replacement": "a" * 100}}
+    event = {"type": "identify", "userId": "u", "traits": {"company": "a" * 1000, "last_name": "L"}}
+
+    response = team.client_for("owner").post(
+        _url(offline, "preview"),
+        _editor(field__Company=json.dumps(nested), event_json=json.dumps(event)),
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "MAPPING_TOO_LARGE" in body
+    assert "@replace would build 10,000,000 characters" in body
+    assert len(body) < 200_000
+
+
 def test_it_refuses_an_event_of_another_source(team, offline):
     elsewhere, _ = create_source(team.workspace, "elsewhere")
     event = _stored(elsewhere, ADA)

@@ -89,6 +89,8 @@ def test_a_named_range_wins_over_leftover_custom_times():
         ({"bulk_job": "750; DROP"}, "is not a Bulk job id"),
         ({"q": "x" * 256}, "too long"),
         ({"error": "NOT A CODE"}, "is not an error code"),
+        ({"to": "9999-12-31"}, "The 'to' time '9999-12-31' is out of range"),
+        ({"from": "0001-01-01T00:00+05:00"}, "The 'from' time '0001-01-01T00:00\\+05:00' is out of range"),
     ],
 )
 def test_it_refuses_a_bad_value_with_a_message_that_says_why(query, message):
@@ -106,7 +108,13 @@ def test_its_query_string_keeps_the_filter_and_adds_extras():
     assert selection.query_string(before=12) == "status=failed&q=a+b&before=12"
 
 
-@given(st.dictionaries(st.sampled_from(PARAMS), st.text(max_size=40)))
+# Dates at the edges of what a datetime holds, beside any text.
+_EDGE_TIMES = st.sampled_from(
+    ["9999-12-31", "9999-12-31T23:59+00:00", "9999-12-31T23:00-05:00", "0001-01-01", "0001-01-01T00:00+05:00"]
+)
+
+
+@given(st.dictionaries(st.sampled_from(PARAMS), st.text(max_size=40) | _EDGE_TIMES))
 def test_any_query_is_read_or_refused_with_a_filter_error(query):
     try:
         selection = parse(query, NOW)

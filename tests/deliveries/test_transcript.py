@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deliveries.transcript import REDACTED, exchanges, pretty, redacted
+from deliveries.transcript import MAX_SHOWN_DEPTH, REDACTED, TOO_DEEP, exchanges, pretty, redacted
 
 
 def test_it_pairs_each_request_with_its_response():
@@ -66,3 +66,15 @@ def test_a_token_under_a_secret_key_never_reaches_the_page(token):
     )
 
     assert token not in call.request_body + call.response_body
+
+
+def test_it_shows_a_value_nested_past_the_interpreter_limit_with_secrets_still_redacted():
+    deep: dict = {"access_token": "secret"}
+    for _ in range(5000):
+        deep = {"a": deep}
+
+    shown = pretty({"password": "secret", "deep": deep})
+
+    assert "secret" not in shown
+    assert TOO_DEEP in shown
+    assert shown.count('"a"') == MAX_SHOWN_DEPTH - 1  # levels 2 to 64 each hold one

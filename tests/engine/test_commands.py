@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.config_io import export_workspace
+from actions.mapping.validation import MAX_DIRECTIVE_DEPTH
 from actions.models import Action
 from destinations.models import Destination
 from sources.models import Source
@@ -148,3 +149,31 @@ def test_it_refuses_an_imported_login_url_outside_salesforce(destination, team, 
 
     destination.refresh_from_db()
     assert destination.login_url == ""
+
+
+def test_it_refuses_a_file_nested_past_what_can_be_read(team, tmp_path):
+    file = tmp_path / "deep.json"
+    file.write_text("[" * 100_000)
+
+    with pytest.raises(CommandError) as refused:
+        _run("import_config", str(file))
+
+    assert "nested too deeply" in str(refused.value)
+
+
+def test_it_refuses_directives_nested_past_the_limit(destination, team, tmp_path):
+    config = export_workspace(team.workspace)
+    deep: object = {"@path": "$.traits.company"}
+    for _ in range(MAX_DIRECTIVE_DEPTH):
+        deep = {"@case": {"operator": "upper", "value": deep}}
+    config["destinations"][0]["actions"] = [
+        {"name": "Deep", "kind": "lead", "operation": "create", "fields": {"Company": deep}}
+    ]
+    file = tmp_path / "deep.json"
+    file.write_text(json.dumps(config))
+
+    with pytest.raises(CommandError) as refused:
+        _run("import_config", str(file))
+
+    assert f"Directives are nested more than {MAX_DIRECTIVE_DEPTH} deep" in str(refused.value)
+    assert not Action.objects.filter(name="Deep").exists()

@@ -38,7 +38,21 @@ def _update_on_description(destination):
     return make_action(destination, "lead", "update", matchers=[("Description", path("traits.description"))])
 
 
+def _company_repeated_past_its_length(destination):
+    # Lead.Company holds 255 characters (the org's describe): thirty copies of a 10-character company do not fit.
+    template = {"@template": "{{traits.company}}" * 30}
+    return make_action(
+        destination, "lead", "create", fields={"LastName": path("traits.last_name"), "Company": template}
+    )
+
+
 REFUSALS = {
+    "a mapping building more than its field holds": (
+        _company_repeated_past_its_length,
+        identify("u", last_name="L", company="0123456789"),
+        "MAPPING_TOO_LARGE",
+        ["Company"],
+    ),
     "a required field missing": (
         _create("lead"),
         identify("u", last_name="L"),

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from sources.messages import MESSAGE_TYPES
 from sources.models import Event
 
+# Floats include NaN and the infinities, which json.dumps writes as NaN and
+# Infinity: a message holding one is refused alone.
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
     ),
@@ -30,7 +32,13 @@ message_like = st.fixed_dictionaries(
         "groupId": st.none() | st.text(max_size=6),
         "previousId": st.none() | st.text(max_size=6),
         "messageId": st.none() | st.text(max_size=6) | st.integers(),
-        "timestamp": st.none() | st.text(max_size=30) | st.just("2026-11-28T10:00:00Z"),
+        "timestamp": st.none()
+        | st.text(max_size=30)
+        | st.sampled_from(
+            ["2026-11-28T10:00:00Z", "9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00", "1e999"]
+        ),
+        "originalTimestamp": st.sampled_from(["0001-01-01T00:00:00Z", "2026-11-28T10:00:00Z"]),
+        "sentAt": st.sampled_from(["9999-12-31T23:59:59Z", "2026-11-28T10:00:00Z"]),
         "traits": json_values,
         "properties": json_values,
         "context": json_values,
@@ -90,5 +98,16 @@ def test_it_answers_any_bytes_with_a_known_status(source, client, raw, authorise
         headers["HTTP_CONTENT_ENCODING"] = "gzip"
 
     response = client.post("/v1/batch", raw, content_type="application/json", **headers)
+
+    _check(response, before)
+
+
+@hypothesis_settings
+@given(depth=st.integers(min_value=1, max_value=100_000), opener=st.sampled_from(["[", '{"a":']))
+def test_it_answers_any_unclosed_or_deep_nesting_without_a_server_error(source, client, depth, opener):
+    before = Event.objects.count()
+    body = '{"batch": [{"type": "track", "userId": "u", "event": "E", "properties": ' + opener * depth
+
+    response = client.post("/v1/batch", body, content_type="application/json", **_auth(source.key))
 
     _check(response, before)

@@ -26,6 +26,8 @@ class Command(BaseCommand):
             config = json.loads(text)
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from None
+        except RecursionError:
+            raise CommandError(f"Cannot read {path}: it is nested too deeply.") from None
         try:
             report = import_config(config)
         except InvalidConfig as invalid:
