@@ -216,6 +216,10 @@ SALESFORCE_DESCRIBE_MAX_AGE = env_int("SALESFORCE_DESCRIBE_MAX_AGE", 3600, minim
 # Deliveries.
 DELIVERY_RETRY_HOURS = env_int("DELIVERY_RETRY_HOURS", 4, minimum=0, maximum=24 * 7)
 DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10_000)
+# How long a destination pauses when Salesforce says the org's request quota
+# is spent and gives no hint of when it comes back (the daily limit is a
+# rolling 24 hours, so looking again every quarter hour costs one call).
+DELIVERY_QUOTA_PAUSE_SECONDS = env_int("DELIVERY_QUOTA_PAUSE_SECONDS", 900, minimum=1, maximum=24 * 3600)
 # A Bulk action's due deliveries are sent as one job when its batch size is
 # reached, or when the oldest has waited this long (so a quiet source is not
 # held back).

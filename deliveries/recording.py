@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from actions.models import Action
@@ -15,10 +16,6 @@ from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
 from deliveries.saving import save_fields
 from destinations.models import Destination
-
-# When Salesforce says the org's quota is spent and gives no hint of when it
-# comes back, look again after this long (the daily limit is a rolling 24 h).
-QUOTA_PAUSE = timedelta(minutes=15)
 
 _FINAL = {
     Result.DELIVERED: Status.DELIVERED,
@@ -60,9 +57,26 @@ def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
         due,
         ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
     )
+    last = _last_attempt_numbers(due)
     return Attempt.objects.bulk_create(
-        Attempt(delivery=d, number=d.attempts, started_at=now, outcome="sending") for d in due
+        Attempt(delivery=d, number=last.get(d.pk, 0) + 1, started_at=now, outcome="sending") for d in due
     )
+
+
+def _last_attempt_numbers(due: list[Delivery]) -> dict[int, int]:
+    """The number of each delivery's last attempt row.
+
+    Rows are numbered from the rows, not from ``Delivery.attempts``: a try
+    that spent no retry (the quota was spent) is given back in the count but
+    keeps its row, so the next row must come after it.
+    """
+    rows = (
+        Attempt.objects.filter(delivery__in=[d.pk for d in due])
+        .order_by()
+        .values("delivery_id")
+        .annotate(last=Max("number"))
+    )
+    return {row["delivery_id"]: row["last"] for row in rows}
 
 
 @transaction.atomic
@@ -101,10 +115,14 @@ def _pause_if_quota_spent(
     limited = [o for o in outcomes if o.result is Result.RATE_LIMITED]
     if not limited:
         return None
-    wait = max((timedelta(seconds=o.retry_after) for o in limited if o.retry_after), default=QUOTA_PAUSE)
+    wait = max((timedelta(seconds=o.retry_after) for o in limited if o.retry_after), default=_quota_pause())
     until = now + wait
     Destination.objects.filter(pk=destination.pk).update(paused_until=until)
     return until
+
+
+def _quota_pause() -> timedelta:
+    return timedelta(seconds=settings.DELIVERY_QUOTA_PAUSE_SECONDS)
 
 
 def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: datetime | None) -> None:
@@ -124,7 +142,7 @@ def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: da
     elif outcome.result is Result.RATE_LIMITED:
         # Waiting for the quota is not a failed try: it spends no retry.
         delivery.status = Status.RETRYING
-        delivery.due_at = paused_until or now + QUOTA_PAUSE
+        delivery.due_at = paused_until or now + _quota_pause()
         delivery.attempts -= 1
         if delivery.attempts == 0:
             delivery.first_attempt_at = None

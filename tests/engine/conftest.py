@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from django.test import Client
 from django.utils import timezone
 
@@ -39,6 +40,13 @@ class Org:
 
     def data_requests(self) -> list[Any]:
         return [r for r in self.org.requests() if r.id > self._mark]
+
+    def control(self, method: str, resource: str, body: dict[str, Any] | None = None) -> Any:
+        """One call to the emulator's control API for this org, over HTTP, as an operator would."""
+        url = f"{self.emulator.urls['control']}/orgs/{self.org.name}/{resource}"
+        response = requests.request(method, url, json=body, timeout=10)
+        assert response.ok, response.text
+        return response.json() if response.content else None
 
     def reset_calls(self) -> None:
         entries = self.org.requests()
