@@ -20,6 +20,12 @@ from config.env import (
     env_str,
     env_url,
 )
+from destinations.salesforce.transport import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_WRITE_TIMEOUT,
+    REQUEST_TIME_LIMIT,
+    longest_call,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files of the embedded install (SQLite database, generated secret).
@@ -178,11 +184,31 @@ if REDIS_URL and urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
 # django-q2 only rings the doorbell: our own retry policy decides when a
 # delivery is tried again, so the broker never re-delivers a task by itself
 # (max_attempts=1) and its retry window is longer than any task may run.
+# Salesforce ends a synchronous API request (a query, an sObject Collections
+# write) after ten minutes. A write waits for its answer that long (and a
+# little more): given up on sooner, it may still be carried out, and the
+# sender could only report its outcome as unknown. Tests shorten both.
+SALESFORCE_REQUEST_TIME_LIMIT_SECONDS = REQUEST_TIME_LIMIT
+SALESFORCE_WRITE_TIMEOUT_SECONDS = DEFAULT_WRITE_TIMEOUT
+# A sender starts no Salesforce call after this many seconds of work; what it
+# has not sent by then stays due and a fresh task carries on.
+SENDER_MAX_RUN_SECONDS = 240
+# The queue kills a task that runs longer than its timeout, whatever it is
+# doing: a sender killed in the middle of a write could not record what
+# Salesforce did. So the timeout is derived from the longest a sender can run
+# (its last call starts just before its deadline and takes as long as a call
+# can), with a minute to spare for recording; a task is handed out again only
+# after the timeout (django-q2 wants ``retry`` above ``timeout``).
+SENDER_LONGEST_RUN_SECONDS = SENDER_MAX_RUN_SECONDS + longest_call(
+    DEFAULT_TIMEOUT, SALESFORCE_WRITE_TIMEOUT_SECONDS
+)
+QUEUE_TASK_TIMEOUT_SECONDS = int(SENDER_LONGEST_RUN_SECONDS) + 60
+
 Q_CLUSTER: dict[str, Any] = {
     "name": "salesforce-destination",
     "workers": env_int("QUEUE_WORKERS", 2, minimum=1, maximum=64),
-    "timeout": 300,
-    "retry": 360,
+    "timeout": QUEUE_TASK_TIMEOUT_SECONDS,
+    "retry": QUEUE_TASK_TIMEOUT_SECONDS + 60,
     "max_attempts": 1,
     "ack_failures": True,
     "catch_up": False,

@@ -17,6 +17,9 @@ from deliveries.retry import next_try
 from deliveries.saving import save_fields
 from destinations.models import Destination
 
+# The error code of a create whose outcome is unknown (see ``_unknown``).
+OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
+
 _FINAL = {
     Result.DELIVERED: Status.DELIVERED,
     Result.FAILED: Status.FAILED,
@@ -126,6 +129,9 @@ def _quota_pause() -> timedelta:
 
 
 def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: datetime | None) -> None:
+    if outcome.result is Result.NOT_SENT:
+        _give_back(delivery, outcome)
+        return
     delivery.status_code = outcome.status_code
     delivery.error_code = outcome.error_code
     delivery.error_message = outcome.message
@@ -137,7 +143,9 @@ def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: da
         delivery.record_id = outcome.record_id
     if outcome.result is Result.DELIVERED:
         delivery.created_record = outcome.created
-    if outcome.result in _FINAL:
+    if outcome.result is Result.UNKNOWN:
+        _unknown(delivery, outcome, now)
+    elif outcome.result in _FINAL:
         delivery.status = _FINAL[outcome.result]
     elif outcome.result is Result.RATE_LIMITED:
         # Waiting for the quota is not a failed try: it spends no retry.
@@ -148,6 +156,43 @@ def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: da
             delivery.first_attempt_at = None
     else:
         _retry_or_give_up(delivery, outcome, now)
+
+
+def _give_back(delivery: Delivery, outcome: Outcome) -> None:
+    """Not sent after all (the sender ran out of time): due as before, no try spent."""
+    delivery.api_calls += outcome.api_calls
+    delivery.attempts -= 1
+    if delivery.attempts == 0:
+        delivery.first_attempt_at = None
+        delivery.status = Status.PENDING
+    else:
+        delivery.status = Status.RETRYING
+
+
+def _unknown(delivery: Delivery, outcome: Outcome, now: datetime) -> None:
+    """A write that got no answer is never sent again blindly.
+
+    An action that finds its record first (update, upsert, delete) looks
+    again once Salesforce can no longer be working on the first request, and
+    finds what it made. A create has nothing to look up with: sent again it
+    could make a second record, so it waits for a person.
+    """
+    if delivery.operation == "create":
+        delivery.status = Status.FAILED
+        delivery.error_code = OUTCOME_UNKNOWN
+        delivery.error_message = unknown_outcome_message(f"Salesforce did not answer: {outcome.message}")
+        return
+    # Looking again sooner would find nothing and create; later only delays.
+    delivery.status = Status.RETRYING
+    delivery.due_at = now + timedelta(seconds=outcome.retry_after or 0)
+
+
+def unknown_outcome_message(why: str) -> str:
+    return (
+        f"Outcome unknown — the record may exist ({why}). Salesforce may have created it, so this "
+        "create is not retried automatically (it could make a second record): look for the record "
+        "in Salesforce, and retry this delivery by hand if it is not there."
+    )
 
 
 def _retry_or_give_up(delivery: Delivery, outcome: Outcome, now: datetime) -> None:
