@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone
 
-from deliveries import bulk_polling, sender
+from deliveries import bulk_polling, doorbell, sender
 from deliveries.doorbell import ring
+from deliveries.followups import follow_up
 from deliveries.interrupted import recover_interrupted_sends
-from deliveries.models import DUE_STATUSES, Delivery
+from deliveries.models import DUE_STATUSES, Delivery, Status
 from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
 
 
@@ -28,12 +31,32 @@ def sweep() -> int:
     crashed worker left unclosed.
     """
     recover_interrupted_sends()
+    _look_again_when_leases_end()
     bulk_polling.recover_interrupted()
     bulk_polling.poll_due()
     due = Delivery.objects.filter(status__in=DUE_STATUSES, due_at__lte=timezone.now())
     action_ids = [str(a) for a in due.values_list("action_id", flat=True).distinct()]
     ring(action_ids)
     return len(action_ids)
+
+
+def _look_again_when_leases_end() -> None:
+    """A send in progress under a lease: look again the moment the lease would run out.
+
+    A sender at work renews its lease and the look finds it taken; a killed
+    one does not, and the look takes over then, not at the next sweep.
+    """
+    now = timezone.now()
+    in_progress = (
+        Delivery.objects.filter(
+            status=Status.SENDING, bulk_send__isnull=True, action__sender_lease_until__gte=now
+        )
+        .values_list("action_id", "action__sender_lease_until")
+        .distinct()
+    )
+    for action_id, lease_until in in_progress:
+        assert lease_until is not None  # filtered on
+        follow_up(doorbell.SEND_TASK, str(action_id), lease_until + timedelta(seconds=1))
 
 
 def prune() -> int:
