@@ -9,6 +9,7 @@ from django.utils import timezone
 from deliveries import bulk_polling, doorbell, sender
 from deliveries.doorbell import ring
 from deliveries.followups import follow_up
+from deliveries.holding import retry_held_of_connected
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery, Status
 from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
@@ -26,11 +27,13 @@ def sweep() -> int:
     """Wake every action with due deliveries (every minute).
 
     Covers a lost task, a worker that died mid-chunk (its lease expires and
-    its half-sent deliveries are made due again), a retry coming due and a
-    quota pause ending; and for Bulk jobs, a lost poll follow-up and a job a
-    crashed worker left unclosed.
+    its half-sent deliveries are made due again), a retry coming due, a
+    quota pause ending and deliveries held by a destination that is still
+    connected (a session rejected twice); and for Bulk jobs, a lost poll
+    follow-up and a job a crashed worker left unclosed.
     """
     recover_interrupted_sends()
+    retry_held_of_connected()
     _look_again_when_leases_end()
     bulk_polling.recover_interrupted()
     bulk_polling.poll_due()
