@@ -46,6 +46,7 @@ def install(tmp_path, salesforce_emulator):
         "SALESFORCE_LOGIN_URL": urls["production_login"],
         "SALESFORCE_EXTRA_INSTANCE_HOSTS": ",".join(urlsplit(u).netloc for u in urls.values()),
     }
+    # The system checks are not what this test is about, and cost seconds.
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0", "--skip-checks"], env=env, cwd=ROOT, check=True
     )

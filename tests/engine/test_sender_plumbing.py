@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.models import QuerySet
 from django.test import TestCase
 from django.utils import timezone
 from django_q.models import Schedule
@@ -250,3 +251,34 @@ def _lease_until(action):
     until = Action.objects.get(pk=action.pk).sender_lease_until
     assert until is not None
     return until
+
+
+def test_the_release_survives_a_connection_the_database_dropped(transactional_db, destination, monkeypatch):
+    action = make_action(destination, "lead", "create")
+    token = lease.acquire(str(action.pk))
+    assert token is not None
+    closed: list[bool] = []
+    real_close, real_update = connection.close, QuerySet.update
+
+    def dropped_once(self, **changes):
+        if not closed:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_update(self, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", dropped_once)
+
+    def close() -> None:
+        closed.append(True)
+        real_close()
+
+    monkeypatch.setattr(connection, "close", close)
+
+    lease.release(str(action.pk), token)
+
+    monkeypatch.undo()
+    assert closed == [True]
+    assert _lease_until_or_none(action) is None
+
+
+def _lease_until_or_none(action):
+    return Action.objects.get(pk=action.pk).sender_lease_until
