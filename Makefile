@@ -8,10 +8,15 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: serve test pytest lint migrate install bench bench-intake
 
+# The embedded install runs in debug mode unless told otherwise, so that it
+# starts with nothing set (it generates its keys into var/). Every target
+# that loads the settings for it gets this, not only `serve`.
+EMBEDDED_ENV := DEBUG=$${DEBUG-1}
+
 # Tests and type checks load the settings, which refuse to start without a
 # secret key and an encryption key when DEBUG is off; these protect nothing
 # but test data.
-CHECK_ENV := SECRET_KEY=test-only-key-not-secret \
+CHECK_ENV := SECRET_KEY=test-only-secret-key-protects-nothing-but-test-data-0123456789 \
 	FIELD_ENCRYPTION_KEY=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTAwMDAwMDA=
 
 $(STAMP): pyproject.toml
@@ -24,10 +29,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	$(PY) manage.py migrate --no-input
+	$(EMBEDDED_ENV) $(PY) manage.py migrate --no-input
+	$(EMBEDDED_ENV) $(PY) manage.py createcachetable
 
 serve: migrate
-	DEBUG=$${DEBUG-1} $(PY) manage.py serve
+	$(EMBEDDED_ENV) $(PY) manage.py serve
 
 lint: install
 	$(PY) -m ruff check .

@@ -14,10 +14,17 @@ from workspaces.models import Membership
 
 
 def destination_for(
-    user: AbstractBaseUser | AnonymousUser, workspace_id: uuid.UUID, destination_id: uuid.UUID
+    user: AbstractBaseUser | AnonymousUser,
+    workspace_id: uuid.UUID,
+    destination_id: uuid.UUID,
+    *,
+    edit: bool = False,
 ) -> tuple[Membership, Destination]:
-    """The membership and the destination, or 404 for anyone outside the workspace."""
-    membership = membership_for(user, workspace_id)
+    """The membership and the destination, or 404 for anyone outside the workspace.
+
+    With ``edit``, viewers are refused (403).
+    """
+    membership = membership_for(user, workspace_id, edit=edit)
     return membership, get_in_workspace(Destination, membership, destination_id)
 
 

@@ -46,6 +46,12 @@ ACTION_KEYS = (
     "clear_fields_on_null",
 )
 DESTINATION_KEYS = ("enabled", "is_sandbox", "login_url")
+# Every key the file may hold at each level; anything else is refused by
+# name, so that a misspelt setting never goes silently unapplied.
+TOP_LEVEL_KEYS = ("version", "workspace", "sources", "destinations")
+SOURCE_KEYS = ("name",)
+DESTINATION_FILE_KEYS = ("name", *DESTINATION_KEYS, "sources", "actions")
+ROW_KEYS = ("field", "mapping")
 
 
 class InvalidConfig(Exception):
@@ -93,12 +99,14 @@ def check(config: Any) -> list[str]:
     """Every problem of a configuration document, each with where it is."""
     if not isinstance(config, Mapping):
         return ["The configuration must be a JSON object."]
-    problems = []
+    problems = _unknown_keys("", config, TOP_LEVEL_KEYS)
     if config.get("version") != VERSION:
         problems.append(f"version: must be {VERSION}.")
     if not str(config.get("workspace") or "").strip():
         problems.append("workspace: give the workspace name.")
     source_names = [s.get("name") if isinstance(s, Mapping) else None for s in config.get("sources") or []]
+    for index, source in enumerate(config.get("sources") or []):
+        problems += _unknown_keys(f"sources[{index}]", source, SOURCE_KEYS)
     for index, name in enumerate(source_names):
         if not isinstance(name, str) or not name.strip():
             problems.append(f"sources[{index}].name: give each source a name.")
@@ -108,6 +116,7 @@ def check(config: Any) -> list[str]:
         if not isinstance(destination, Mapping) or not str(destination.get("name") or "").strip():
             problems.append(f"{where}.name: give each destination a name.")
             continue
+        problems += _unknown_keys(where, destination, DESTINATION_FILE_KEYS)
         login_url = str(destination.get("login_url") or "").strip()
         if login_url:
             try:
@@ -124,11 +133,33 @@ def check(config: Any) -> list[str]:
             if not isinstance(action, Mapping):
                 problems.append(f"{where}.actions[{a_index}]: must be an object.")
                 continue
-            unknown = set(action) - {"name", *ACTION_KEYS}
-            if unknown:
-                problems.append(f"{where}.actions[{a_index}]: unknown settings {', '.join(sorted(unknown))}.")
+            problems += _unknown_action_keys(f"{where}.actions[{a_index}]", action)
             for key, messages in validate_action(_action_settings(action)).items():
                 problems.extend(f"{where}.actions[{a_index}].{key}: {m}" for m in messages)
+    return problems
+
+
+def _unknown_keys(where: str, value: Any, allowed: tuple[str, ...]) -> list[str]:
+    """One problem per key of ``value`` (if an object) that is not in ``allowed``."""
+    if not isinstance(value, Mapping):
+        return []
+    prefix = f"{where}." if where else ""
+    return [
+        f"{prefix}{key}: unknown setting; expected one of {', '.join(allowed)}."
+        for key in sorted(map(str, value))
+        if key not in allowed
+    ]
+
+
+def _unknown_action_keys(where: str, action: Mapping[str, Any]) -> list[str]:
+    problems = _unknown_keys(where, action, ("name", *ACTION_KEYS))
+    for key in ("record_matchers", "other_fields"):
+        rows = action.get(key)
+        for index, row in enumerate(rows if isinstance(rows, list) else []):
+            problems += _unknown_keys(f"{where}.{key}[{index}]", row, ROW_KEYS)
+    problems += _unknown_keys(
+        f"{where}.bulk_upsert_external_id", action.get("bulk_upsert_external_id"), ROW_KEYS
+    )
     return problems
 
 

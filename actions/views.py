@@ -79,7 +79,7 @@ def action_toggle(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
     """The enabled switch of one action; htmx gets the row back, a plain form the tab."""
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(request.user, workspace_id, destination_id, edit=True)
     action = action_of(destination, action_id)
     wanted = request.POST.get("enabled")
     if wanted not in ("on", "off"):
@@ -102,7 +102,7 @@ def action_delete(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
     """GET: what deleting keeps and stops, and a confirmation. POST: archive the action."""
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(request.user, workspace_id, destination_id, edit=True)
     action = action_of(destination, action_id)
     if request.method == "GET":
         context = page_context(membership, destination, action=action, history=archiving.history_of(action))
@@ -132,7 +132,7 @@ def archived_list(request: HttpRequest, workspace_id: uuid.UUID, destination_id:
 def action_restore(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
-    _, destination = destination_for(request.user, workspace_id, destination_id)
+    _, destination = destination_for(request.user, workspace_id, destination_id, edit=True)
     action = action_of(destination, action_id, archived=True)
     if archiving.restore(action):
         state = "on: it takes events again" if action.enabled else "off, as it was"

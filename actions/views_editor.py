@@ -34,7 +34,7 @@ PATH_SAMPLE = 100
 def action_new(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, kind: str
 ) -> HttpResponse:
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(request.user, workspace_id, destination_id, edit=True)
     if kind not in catalog.KINDS:
         raise Http404
     taken = set(Action.objects.filter(destination=destination).values_list("name", flat=True))
@@ -47,7 +47,9 @@ def action_new(
 def action_edit(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(
+        request.user, workspace_id, destination_id, edit=request.method == "POST"
+    )
     # An archived action's page stays readable (Data Out links to it) and offers Restore.
     return _editor(request, membership, destination, action_of(destination, action_id, archived=True))
 
@@ -150,7 +152,7 @@ def editor_context(
 @require_POST
 def check_trigger(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID) -> HttpResponse:
     """The trigger's feedback under its textarea, as the user types."""
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(request.user, workspace_id, destination_id, edit=True)
     result = trigger_check.check(request.POST.get("trigger", ""), recent_events.recent_payloads(destination))
     context = page_context(membership, destination, check=result)
     return render(request, "actions/editor.html#trigger-feedback", context)

@@ -44,7 +44,7 @@ def event_picker(request: HttpRequest, workspace_id: uuid.UUID, destination_id: 
 @require_POST
 def preview(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID) -> HttpResponse:
     """The editor's contents (as posted) applied to one event, nothing sent."""
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(request.user, workspace_id, destination_id, edit=True)
     kind = request.POST.get("kind", "")
     if kind not in catalog.KINDS:
         return HttpResponse("Unknown action kind.", status=400)
@@ -119,7 +119,7 @@ def send_test_event(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
     """GET: what will be sent, and a confirmation. POST: send it, and show Salesforce's answer."""
-    membership, destination = destination_for(request.user, workspace_id, destination_id)
+    membership, destination = destination_for(request.user, workspace_id, destination_id, edit=True)
     action = action_of(destination, action_id)
     chosen = request.POST.get("event_id") if request.method == "POST" else request.GET.get("event_id")
     event = None

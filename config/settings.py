@@ -14,12 +14,15 @@ from cryptography.fernet import Fernet
 from config.env import (
     ConfigurationError,
     env_bool,
+    env_email_url,
     env_host_ports,
     env_int,
     env_list,
     env_str,
     env_url,
+    secret_key_weakness,
 )
+from config.private_files import private_directory, private_file, private_sqlite_database
 from destinations.salesforce.transport import (
     DEFAULT_TIMEOUT,
     DEFAULT_WRITE_TIMEOUT,
@@ -30,6 +33,7 @@ from destinations.salesforce.transport import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files of the embedded install (SQLite database, generated secret).
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+private_directory(VAR_DIR)
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -37,6 +41,13 @@ DEBUG = env_bool("DEBUG", False)
 def _secret_key() -> str:
     configured = env_str("SECRET_KEY")
     if configured:
+        if not DEBUG:
+            weakness = secret_key_weakness(configured)
+            if weakness:
+                raise ConfigurationError(
+                    f"SECRET_KEY is too weak: {weakness}. Set it to a long random string, such as the "
+                    'output of: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+                )
         return configured
     if not DEBUG:
         raise ConfigurationError(
@@ -45,11 +56,10 @@ def _secret_key() -> str:
         )
     # Persisted so that every process of one install (web workers, queue
     # workers) and every restart signs sessions with the same key.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "development-secret-key"
     if not key_file.exists():
+        private_file(key_file)
         key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
@@ -65,11 +75,10 @@ def _field_encryption_keys() -> list[str]:
                 '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"), '
                 "or set DEBUG=1 to use a generated development key."
             )
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
         key_file = VAR_DIR / "development-field-encryption-key"
         if not key_file.exists():
+            private_file(key_file)
             key_file.write_text(Fernet.generate_key().decode())
-            key_file.chmod(0o600)
         configured = [key_file.read_text().strip()]
     for position, key in enumerate(configured, start=1):
         try:
@@ -84,7 +93,10 @@ def _field_encryption_keys() -> list[str]:
 # Encrypts Salesforce tokens at rest; the first key encrypts, all decrypt.
 FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
 
-PUBLIC_URL = env_url("PUBLIC_URL", "http://127.0.0.1:8000")
+# The address `make serve` listens on; unless told otherwise, users and
+# Salesforce's OAuth callback reach the product there.
+BIND = env_str("BIND", "127.0.0.1:8000") or "127.0.0.1:8000"
+PUBLIC_URL = env_url("PUBLIC_URL", f"http://{BIND}")
 _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_public_host, "127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
@@ -92,6 +104,33 @@ if PUBLIC_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # Load balancers and orchestrators probe the processes directly over
+    # plain http; a redirect would read as "not ready".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    # A year, as browsers' preload lists ask; an install served over https
+    # has no business being reached over plain http again.
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Asking browsers to hard-code the domain (preload) is its owner's
+    # decision, not this app's: the deployment check's reminder is silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# A strict Content-Security-Policy on every page: scripts, styles, images
+# and connections from our own origin only, no inline script or handler, no
+# framing. Templates keep all JS in static/js (tests/test_templates_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -104,28 +143,34 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "csp",
     "template_partials",
-    "django_q",
+    # Before django_q: its own `qcluster` command wraps django-q2's.
     "config",
+    "django_q",
     "workspaces",
     "sources",
     "salesforce_emulator",
     "destinations",
     "actions",
     "deliveries",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.cache_control.NoStore",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "monitoring.middleware.LogContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -173,13 +218,27 @@ def _database(url: str) -> dict[str, Any]:
 
 _default_database = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": _database(env_str("DATABASE_URL", _default_database) or _default_database)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and DATABASES["default"]["NAME"] != ":memory:"
+):
+    # Created 0600 before SQLite opens it, so its WAL and SHM files are 0600 too.
+    private_sqlite_database(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
     raise ConfigurationError(f"REDIS_URL must be a redis://, rediss:// or unix:// URL; got {REDIS_URL!r}")
+
+# Sign-in rate limits are counted in the cache, so every web worker must see
+# the same count: the database by default (`manage.py createcachetable`, run
+# by `make migrate`), Redis when there is one.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+    }
 
 # django-q2 only rings the doorbell: our own retry policy decides when a
 # delivery is tried again, so the broker never re-delivers a task by itself
@@ -220,6 +279,12 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# The longest intake waits for a database lock before it answers 503 with
+# Retry-After: under the client libraries' 15 s request timeout, so that a
+# client gets an answer and retries instead of timing out. Workers keep the
+# longer SQLite busy timeout above.
+INTAKE_DB_WAIT_SECONDS = env_int("INTAKE_DB_WAIT_SECONDS", 5, minimum=1, maximum=12)
+
 # Salesforce. With no client id, the product connects to its built-in
 # emulator as a demo org.
 SALESFORCE_CLIENT_ID = env_str("SALESFORCE_CLIENT_ID")
@@ -252,7 +317,22 @@ DELIVERY_QUOTA_PAUSE_SECONDS = env_int("DELIVERY_QUOTA_PAUSE_SECONDS", 900, mini
 DELIVERY_BULK_MAX_WAIT_SECONDS = env_int("DELIVERY_BULK_MAX_WAIT_SECONDS", 10, minimum=0, maximum=3600)
 # Largest Bulk upload, in bytes of CSV; a larger batch is split into several jobs.
 DELIVERY_BULK_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
+# The bearer token /metrics asks for; unset, /metrics does not exist (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+# How long a source's messageId is refused as a duplicate after it came. The
+# ids (not the events) are kept this long, beyond the events' own retention,
+# so that a client or a replay sending an old batch again after its events
+# were pruned does not have it sent to Salesforce a second time. Client
+# libraries retry for at most 12 hours; a week beyond retention covers
+# re-runs of a failed export as well.
+DEDUP_DAYS = env_int(
+    "DEDUP_DAYS", DATA_RETENTION_DAYS + 7, minimum=DATA_RETENTION_DAYS + 1, maximum=3650 + 365
+)
+
+# Sources: after a write key is rotated, the previous one keeps working this
+# long, so that senders can be moved to the new key without losing events.
+WRITE_KEY_GRACE_HOURS = env_int("WRITE_KEY_GRACE_HOURS", 24, minimum=0, maximum=24 * 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -267,14 +347,39 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address is proved before it signs in or joins a workspace: membership is
+# granted to addresses, so an unproved one would let anyone claim another's.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_ADAPTER = "workspaces.adapter.AccountAdapter"
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+# Days an emailed invitation to a workspace can be accepted.
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7, minimum=1, maximum=90)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail (password resets, invitations) goes out through the SMTP server that
+# EMAIL_URL names. Without one, a development install prints mail to the
+# console; a production one sends nothing at all (a reset link in a server log
+# is an account takeover for whoever reads it), and the pages that would send
+# mail say it is not set up (config/mail.py).
+_email = env_email_url("EMAIL_URL")
+EMAIL_CONFIGURED = _email is not None
+DEFAULT_FROM_EMAIL = f"noreply@{_public_host}"
+if _email is not None:
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+    DEFAULT_FROM_EMAIL = _email.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -287,10 +392,28 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
+# text: readable lines; json: one JSON object per line, for log shippers.
+LOG_FORMAT = env_str("LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ConfigurationError(f"LOG_FORMAT must be text or json; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "monitoring.json_logs.JsonFormatter"},
+    },
+    # No write key reaches a log line, whatever logged it (config/log_redaction.py).
+    "filters": {"redact_write_keys": {"()": "config.log_redaction.RedactWriteKeys"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_write_keys"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # Django's own console handler (plain text, under DEBUG) would repeat
+    # each of its lines beside ours; its lines reach ours through the root.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

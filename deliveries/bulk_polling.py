@@ -13,7 +13,7 @@ spent on a job, polls and downloads included, is shared by its deliveries.
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -36,19 +36,20 @@ POLL_DELAYS = (1, 2, 5, 10, 30, 60)
 # Salesforce gives each internal batch of 10,000 rows five minutes and a
 # number of retries; a job still running after this long is given up on.
 JOB_DEADLINE = timedelta(hours=1)
-# A poll in progress holds the job this long; a crashed poller lets go then.
-POLL_CLAIM = timedelta(minutes=3)
-# A job left starting or uploading this long was interrupted (a crashed worker).
-INTERRUPTED_AFTER = timedelta(minutes=10)
+# A poll in progress holds the job this long; a crashed poller lets go then,
+# and the sweep (every minute) polls again: within 45 + 60 s. A poll is a few
+# calls; one that outlives its claim only repeats reads, since a job's
+# deliveries are recorded once (``finish``).
+POLL_CLAIM = timedelta(seconds=45)
 
 
 def poll_delay(polls: int) -> timedelta:
     return timedelta(seconds=POLL_DELAYS[min(polls, len(POLL_DELAYS) - 1)])
 
 
-def poll(job_pk: int) -> None:
+def poll(job_pk: int, now: datetime | None = None) -> None:
     """Look at the job once: settle it if it has finished, else schedule the next look."""
-    now = timezone.now()
+    now = now or timezone.now()
     claimed = (
         BulkJob.objects.filter(pk=job_pk, phase=BulkPhase.PROCESSING)
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
@@ -77,9 +78,9 @@ def poll(job_pk: int) -> None:
     finish(job, files, _unprocessed_outcome(job, info), trace.last_usage)
 
 
-def poll_due(action_id: str | None = None) -> int:
+def poll_due(action_id: str | None = None, now: datetime | None = None) -> int:
     """Queue a poll for every job whose next look is due (the sweep, and senders that pass by)."""
-    jobs = BulkJob.objects.filter(phase=BulkPhase.PROCESSING, next_poll_at__lte=timezone.now())
+    jobs = BulkJob.objects.filter(phase=BulkPhase.PROCESSING, next_poll_at__lte=now or timezone.now())
     if action_id is not None:
         jobs = jobs.filter(action_id=action_id)
     due = list(jobs.values_list("pk", flat=True)[:100])
@@ -88,27 +89,8 @@ def poll_due(action_id: str | None = None) -> int:
     return len(due)
 
 
-def recover_interrupted() -> int:
-    """Settle jobs a crashed worker left before closing them: abort them, retry their deliveries."""
-    stale = list(
-        BulkJob.objects.filter(
-            phase__in=(BulkPhase.STARTING, BulkPhase.UPLOADING),
-            updated_at__lt=timezone.now() - INTERRUPTED_AFTER,
-        ).select_related("destination")[:100]
-    )
-    for job in stale:
-        trace = CallTrace()
-        if job.job_id:
-            # Unreachable, the deliveries are retried all the same.
-            with contextlib.suppress(SalesforceError), client_for(job.destination, on_call=trace) as client:
-                abort_quietly(client, job.job_id)
-        note_calls(job, trace, [])
-        finish(
-            job,
-            {},
-            Outcome(Result.RETRY, message="The send was interrupted before its Bulk job was closed."),
-        )
-    return len(stale)
+def schedule_poll(job: BulkJob) -> None:
+    follow_up(POLL_TASK, str(job.pk), job.next_poll_at or timezone.now())
 
 
 def note_calls(job: BulkJob, trace: CallTrace, fields: list[str]) -> None:
@@ -136,7 +118,22 @@ def finish(
     """Each delivery of the job gets the outcome of its row's result (``unprocessed`` when it has none).
 
     ``api_usage`` is the org's (used, max) as the last call reported it.
+    A job is finished once: of two that finish it (a worker taken for dead
+    and the sweep that took over, or two pollers), the second records nothing.
     """
+    with transaction.atomic():
+        # Locked (PostgreSQL) or under the write lock (SQLite) until the outcomes are recorded.
+        if BulkJob.objects.select_for_update().only("phase").get(pk=job.pk).phase == BulkPhase.FINISHED:
+            return
+        _record(job, files, unprocessed, api_usage)
+
+
+def _record(
+    job: BulkJob,
+    files: dict[str, list[dict[str, str]]],
+    unprocessed: Outcome,
+    api_usage: tuple[int, int] | None,
+) -> None:
     found = bulk_results.match(job.key_field, [row["cells"] for row in job.rows], files)
     carried = sum(len(row["deliveries"]) for row in job.rows)
     share = job.api_calls / carried if carried else 0.0
@@ -158,8 +155,8 @@ def finish(
     waiting = [d for d in waiting if d.pk in attempts]
     duration_ms = int((timezone.now() - job.created_at).total_seconds() * 1000)
     record_outcomes(job.destination, waiting, [attempts[d.pk] for d in waiting], outcomes, duration_ms, None)
-    job.phase, job.finished_at = BulkPhase.FINISHED, timezone.now()
-    job.save(update_fields=["phase", "finished_at", "state", "updated_at"])
+    job.phase, job.finished_at, job.lease_until = BulkPhase.FINISHED, timezone.now(), None
+    job.save(update_fields=["phase", "finished_at", "state", "lease_until", "updated_at"])
 
 
 def _download(client: SalesforceClient, job: BulkJob, info: JobInfo) -> dict[str, list[dict[str, str]]]:

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from actions.models import Action
-from deliveries import bulk_polling
+from deliveries import bulk_polling, bulk_recovery
 from deliveries.execution import CallTrace, outcome_of_error
 from deliveries.followups import follow_up
 from deliveries.models import DUE_STATUSES, BulkJob, BulkPhase, Delivery
@@ -105,6 +105,7 @@ def send_batch(action: Action, destination: Destination, due: list[Delivery]) ->
             sobject=spec.sobject,
             key_field=key_field,
             rows=rows,
+            lease_until=timezone.now() + bulk_recovery.STEP_LEASE,
         )
         Delivery.objects.filter(pk__in=[d for row in rows for d in row["deliveries"]]).update(
             bulk_send=job, bulk_job_id=""
@@ -153,7 +154,11 @@ def rows_to_send(
 
 
 def _start_job(job: BulkJob, data: str) -> None:
-    """Create, upload and close; on a failure, abort what exists and settle the job's deliveries."""
+    """Create, upload and close; on a failure, abort what exists and settle the job's deliveries.
+
+    The job's lease is renewed before each step; a step that finds the job
+    taken over (the lease had passed) stops here and leaves it to the sweep.
+    """
     trace = CallTrace()
     destination = job.destination
     try:
@@ -163,13 +168,23 @@ def _start_job(job: BulkJob, data: str) -> None:
                 job.operation,
                 external_id_field=job.key_field if job.operation == "upsert" else None,
             )
-            job.job_id, job.state, job.phase = created.id, created.state, BulkPhase.UPLOADING
-            bulk_polling.note_calls(job, trace, ["job_id", "state", "phase"])
-            # The id is on the deliveries before anything is uploaded: a crash
-            # from here on leaves a job the sweep can find and abort.
+            # The id is on the job and its deliveries before anything is
+            # uploaded: a crash from here on leaves a job the sweep can find and abort.
+            if not bulk_recovery.advance(
+                job,
+                BulkPhase.UPLOADING,
+                job_id=created.id,
+                state=created.state,
+                lease_until=timezone.now() + bulk_recovery.upload_lease(len(data)),
+            ):
+                bulk_polling.abort_quietly(client, created.id)
+                return
+            bulk_polling.note_calls(job, trace, [])
             job.deliveries.update(bulk_job_id=created.id)
             try:
                 client.bulk.upload(job.job_id, data)
+                if not bulk_recovery.hold(job):
+                    return
                 closed = client.bulk.close(job.job_id)
             except SalesforceError:
                 bulk_polling.abort_quietly(client, job.job_id)
@@ -178,10 +193,13 @@ def _start_job(job: BulkJob, data: str) -> None:
         bulk_polling.note_calls(job, trace, [])
         bulk_polling.finish(job, {}, outcome_of_error(error), trace.last_usage)
         return
-    job.state, job.phase = closed.state, BulkPhase.PROCESSING
-    job.next_poll_at = timezone.now() + bulk_polling.poll_delay(0)
-    bulk_polling.note_calls(job, trace, ["state", "phase", "next_poll_at"])
-    follow_up(bulk_polling.POLL_TASK, str(job.pk), job.next_poll_at)
+    next_poll_at = timezone.now() + bulk_polling.poll_delay(0)
+    if not bulk_recovery.advance(
+        job, BulkPhase.PROCESSING, state=closed.state, next_poll_at=next_poll_at, lease_until=None
+    ):
+        return
+    bulk_polling.note_calls(job, trace, [])
+    bulk_polling.schedule_poll(job)
 
 
 def _unconfigured(due: list[Delivery]) -> dict[int, Outcome]:

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django_q.models import Schedule
 from django_q.scheduler import scheduler
 
+from monitoring import heartbeats
+
 logger = logging.getLogger(__name__)
 
 
@@ -58,10 +60,13 @@ def run_due(broker: Any = None) -> bool:
 
 def run_on_time(stop: threading.Event, interval: float, broker: Any = None) -> None:
     """Look for due follow-ups every ``interval`` seconds until ``stop`` is set."""
+    pacer = heartbeats.Pacer(heartbeats.FOLLOWUPS)
     while not stop.wait(interval):
         # A long-lived loop: drop a connection the database closed meanwhile.
         close_old_connections()
         try:
+            # Readiness (/readyz) checks that this loop is turning.
+            pacer.maybe_beat()
             run_due(broker)
         except DatabaseError:
             # A busy or restarting database: look again on the next tick.

@@ -65,6 +65,9 @@ class BulkJob(models.Model):
     calls: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list)
     polls = models.PositiveIntegerField(default=0)
     next_poll_at = models.DateTimeField(null=True, blank=True)
+    # While starting or uploading: the worker renews this before each step;
+    # once it has passed, the worker is taken for dead and the sweep takes over.
+    lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)

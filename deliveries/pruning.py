@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from deliveries.models import FINAL_STATUSES, BulkJob, BulkPhase, Delivery
+from sources import rejections
 from sources.models import Event
 
 BATCH = 1000
@@ -39,3 +40,8 @@ def prune_old_bulk_jobs(days: int | None = None) -> int:
     cutoff = timezone.now() - timedelta(days=days or settings.DATA_RETENTION_DAYS)
     removed, _ = BulkJob.objects.filter(phase=BulkPhase.FINISHED, finished_at__lt=cutoff).delete()
     return removed
+
+
+def prune_old_rejections(days: int | None = None) -> int:
+    """Delete rejected-message counts and examples older than the retention period, like events."""
+    return rejections.prune(timezone.now() - timedelta(days=days or settings.DATA_RETENTION_DAYS))

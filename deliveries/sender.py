@@ -9,12 +9,14 @@ The sender works to a deadline checked before every Salesforce call.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from actions.archiving import close_waiting
@@ -32,6 +34,9 @@ from deliveries.recording import record_outcomes, start_attempts
 from deliveries.rendering import planner_spec
 from destinations.models import ConnectionState, Destination
 from destinations.tokens import client_for
+from monitoring import chunk_timing
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["LEASE", "Step", "exclusive", "has_due", "run", "send_chunk"]
 
@@ -69,7 +74,7 @@ def run(action_id: str, max_seconds: float | None = None) -> None:
                 def may_start() -> bool:
                     return time.monotonic() < deadline and heartbeat.fresh()
 
-                while (step := send_chunk(action_id, may_start)) is Step.SENT:
+                while (step := _timed_chunk(action_id, may_start)) is Step.SENT:
                     if not may_start():
                         out_of_time = True
                         break
@@ -84,6 +89,18 @@ def run(action_id: str, max_seconds: float | None = None) -> None:
         # lease (whose own task found the lease taken) is seen here.
         if step in (Step.BLOCKED, Step.WAITING) or not has_due(action_id):
             return
+
+
+def _timed_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> Step:
+    started = time.monotonic()
+    step = send_chunk(action_id, may_start)
+    if step is Step.SENT:
+        try:
+            chunk_timing.record(action_id, time.monotonic() - started)
+        except DatabaseError:
+            # A figure for the metrics is not worth stopping the sends for.
+            logger.warning("sender: the chunk's duration was not recorded", exc_info=True)
+    return step
 
 
 _STEP_OF_FLUSH = {

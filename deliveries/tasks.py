@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
-from deliveries import bulk_polling, doorbell, sender
+from actions.models import Action
+from deliveries import bulk_polling, bulk_recovery, doorbell, sender
 from deliveries.doorbell import ring
 from deliveries.followups import follow_up
 from deliveries.holding import retry_held_of_connected
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery, Status
-from deliveries.pruning import prune_old_bulk_jobs, prune_old_events
+from deliveries.pruning import prune_old_bulk_jobs, prune_old_events, prune_old_rejections
+from monitoring import log_context
+from sources import dedup
 
 
 def send_action(action_id: str) -> None:
-    sender.run(action_id)
+    with log_context.bound(**_ids_of_action(action_id)):
+        sender.run(action_id)
+
+
+def _ids_of_action(action_id: str) -> dict[str, Any]:
+    """The ids the sender's log lines carry (none when the action is gone)."""
+    found = Action.objects.filter(pk=action_id).values_list("destination_id", "destination__workspace_id")
+    for destination_id, workspace_id in found:
+        return {"workspace": workspace_id, "destination": destination_id, "action": action_id}
+    return {"action": action_id}
 
 
 def poll_bulk_job(job_pk: str) -> None:
@@ -35,7 +48,7 @@ def sweep() -> int:
     recover_interrupted_sends()
     retry_held_of_connected()
     _look_again_when_leases_end()
-    bulk_polling.recover_interrupted()
+    bulk_recovery.recover_interrupted()
     bulk_polling.poll_due()
     due = Delivery.objects.filter(status__in=DUE_STATUSES, due_at__lte=timezone.now())
     action_ids = [str(a) for a in due.values_list("action_id", flat=True).distinct()]
@@ -63,4 +76,5 @@ def _look_again_when_leases_end() -> None:
 
 
 def prune() -> int:
-    return prune_old_events() + prune_old_bulk_jobs()
+    # The message ids outlive their events (sources.dedup), pruned on their own clock.
+    return prune_old_events() + prune_old_bulk_jobs() + prune_old_rejections() + dedup.forget_old()

@@ -62,6 +62,7 @@ def signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
 
 def _base_context(membership: Membership, destination: Destination) -> dict[str, Any]:
     return {
+        "membership": membership,
         "workspace": membership.workspace,
         "destination": destination,
         "salesforce_demo": settings.SALESFORCE_DEMO,
@@ -69,9 +70,10 @@ def _base_context(membership: Membership, destination: Destination) -> dict[str,
 
 
 def destination_for(
-    request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID
+    request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, *, edit: bool = False
 ) -> tuple[Membership, Destination]:
-    membership = membership_for(request.user, workspace_id)
+    """The membership and the destination, or 404; with ``edit``, viewers are refused (403)."""
+    membership = membership_for(request.user, workspace_id, edit=edit)
     return membership, get_in_workspace(Destination, membership, destination_id)
 
 

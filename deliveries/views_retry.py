@@ -28,7 +28,7 @@ from destinations.models import Destination
 def retry_delivery(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, delivery_id: int
 ) -> HttpResponse:
-    _, destination = destination_for(request, workspace_id, destination_id)
+    _, destination = destination_for(request, workspace_id, destination_id, edit=True)
     delivery = delivery_for(destination, delivery_id)
     if retrying.retry_one(delivery):
         messages.success(request, f"Delivery {delivery.pk} will be sent again now.")
@@ -54,7 +54,7 @@ def retry_delivery(
 @login_required
 @require_POST
 def retry_failed(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID) -> HttpResponse:
-    _, destination = destination_for(request, workspace_id, destination_id)
+    _, destination = destination_for(request, workspace_id, destination_id, edit=True)
     try:
         selection = selection_of(destination, request.POST, timezone.now())
     except FilterError as exc:

@@ -64,7 +64,7 @@ def destination_list(request: HttpRequest, workspace_id: uuid.UUID) -> HttpRespo
 @require_GET
 def destination_add(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
     """Step one of Add New: the destinations there are to choose from (Salesforce)."""
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     return render(request, "destinations/add.html", _context(membership))
 
 
@@ -72,7 +72,7 @@ def destination_add(request: HttpRequest, workspace_id: uuid.UUID) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def destination_create(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
     """Steps two and three of Add New: sources, then settings; Connect and Enable follow on its page."""
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     if request.method == "GET":
         form = NewDestinationForm(workspace=membership.workspace)
         return _render_new(request, membership, form)
@@ -101,7 +101,7 @@ def destination_enable(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID
 ) -> HttpResponse:
     """Enable Destination (or disable it: it keeps its configuration and receives nothing)."""
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     destination = get_in_workspace(Destination, membership, destination_id)
     wanted = request.POST.get("enabled")
     if wanted not in ("on", "off"):
@@ -156,7 +156,7 @@ def _render_detail(
 def destination_settings(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID
 ) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     destination = get_in_workspace(Destination, membership, destination_id)
     was_sandbox, was_login_url = destination.is_sandbox, destination.login_url
     form = DestinationForm(request.POST, instance=destination, workspace=membership.workspace)
@@ -177,7 +177,7 @@ def destination_settings(
 def destination_connect(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID
 ) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     destination = get_in_workspace(Destination, membership, destination_id)
     try:
         authorize_url = connect.begin(request.session, destination)
@@ -196,7 +196,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         started = connect.take_pending(request.session, request.GET.get("state"))
     except connect.UnknownState:
         return render(request, "destinations/callback_refused.html", status=403)
-    membership = membership_for(request.user, started.workspace_id)
+    membership = membership_for(request.user, started.workspace_id, edit=True)
     destination = get_in_workspace(Destination, membership, started.destination_id)
     outcome = connect.finish(request.session, destination, started, request.GET.dict())
     if outcome.confirmation_id:
@@ -219,7 +219,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 def confirm_org(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, confirmation_id: str
 ) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     destination = get_in_workspace(Destination, membership, destination_id)
     try:
         if request.method == "POST":
@@ -239,7 +239,7 @@ def confirm_org(
 def cancel_org(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID, confirmation_id: str
 ) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     destination = get_in_workspace(Destination, membership, destination_id)
     # An expired or used confirmation leaves nothing to cancel.
     with contextlib.suppress(connect.UnknownState):
@@ -253,7 +253,7 @@ def cancel_org(
 def destination_disconnect(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID
 ) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     destination = get_in_workspace(Destination, membership, destination_id)
     if connect.disconnect(destination):
         messages.success(request, "Disconnected. The token was revoked at Salesforce; deliveries are held.")
@@ -271,7 +271,7 @@ def destination_disconnect(
 def refresh_metadata(
     request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.UUID
 ) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     destination = get_in_workspace(Destination, membership, destination_id)
     try:
         found = describe.refresh(destination)

@@ -31,6 +31,8 @@ class EmulatorConfig:
     sandbox_login_port: int = 0
     sandbox_instance_port: int = 0
     control_port: int = 0
+    # The control API's token; empty: a random one for each emulator.
+    control_token: str = ""
 
     # The one registered OAuth app (Connected App / External Client App).
     client_id: str = DEFAULT_CLIENT_ID

@@ -1,7 +1,8 @@
 """The control API: what tests and people use to steer the emulator.
 
-Served only on the control port, never on an org's hosts. JSON in and out
-(HTML for the records pages). Paths:
+Served only on the control port, never on an org's hosts, and only to
+requests that carry the control token from the control port's own address
+(see control_guard). JSON in and out (HTML for the records pages). Paths:
 
     GET    /                                  HTML index: orgs, objects, links
     GET    /status                            urls, client id and secret
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.wrappers import Request, Response
 
 from salesforce_emulator import pages, responses
+from salesforce_emulator.control_guard import ControlGuard
 from salesforce_emulator.errors import RecordFailure
 from salesforce_emulator.record_pages import render_records_page
 from salesforce_emulator.records import resolve_fields
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from salesforce_emulator.orgs import Org
 
 _FIXED_SETTINGS = {"host", "production_login_port", "production_instance_port", "sandbox_login_port"}
-_FIXED_SETTINGS |= {"sandbox_instance_port", "control_port"}
+_FIXED_SETTINGS |= {"sandbox_instance_port", "control_port", "control_token"}
 
 
 class ControlError(Exception):
@@ -55,11 +57,21 @@ class ControlError(Exception):
 class ControlApi:
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
+        self.guard: ControlGuard | None = None
+
+    def listen_on(self, port: int) -> None:
+        """Accept requests addressed to this port only (see control_guard)."""
+        self.guard = ControlGuard(self.emulator.control_token, self.emulator.config.host, port)
 
     def __call__(self, request: Request) -> Response:
+        if self.guard is None:
+            return responses.json_response({"error": "the control API is not listening yet"}, 503)
+        refusal = self.guard.refusal(request)
+        if refusal is not None:
+            return responses.json_response({"error": refusal[1]}, refusal[0])
         parts = [p for p in request.path.split("/") if p]
         try:
-            return self._route(request, parts)
+            return self.guard.remember(request, self._route(request, parts))
         except ControlError as exc:
             return responses.json_response({"error": str(exc)}, exc.status)
         except (ValueError, TypeError, KeyError) as exc:
@@ -77,7 +89,9 @@ class ControlApi:
         if parts == ["config"]:
             if method == "PATCH":
                 self._update_config(_json(request))
-            return responses.json_response(dataclasses.asdict(self.emulator.config))
+            settings = dataclasses.asdict(self.emulator.config)
+            settings.pop("control_token")
+            return responses.json_response(settings)
         if len(parts) >= 2 and parts[0] == "orgs":
             org = self.emulator.orgs.get(parts[1])
             if org is None:

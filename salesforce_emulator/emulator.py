@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import secrets
 from types import TracebackType
 
 from salesforce_emulator.config import EmulatorConfig
@@ -33,6 +34,13 @@ class Emulator:
         self.orgs: dict[str, Org] = {name: Org(name, self.config, schema) for name in ORG_NAMES}
         self.urls: dict[str, str] = {}
         self._servers: list[HttpServer] = []
+        # Made fresh for every emulator unless the config names one.
+        self._control_token = self.config.control_token or secrets.token_urlsafe(32)
+
+    @property
+    def control_token(self) -> str:
+        """The secret every control API request must carry (X-Emulator-Token)."""
+        return self._control_token
 
     @property
     def client_id(self) -> str:
@@ -67,7 +75,9 @@ class Emulator:
                 self._servers += [login, instance]
                 org.login_url = self.urls[f"{name}_login"] = f"http://{host}:{login.port}"
                 org.instance_url = self.urls[f"{name}_instance"] = f"http://{host}:{instance.port}"
-            control = HttpServer(host, self.config.control_port, ControlApi(self))
+            control_api = ControlApi(self)
+            control = HttpServer(host, self.config.control_port, control_api)
+            control_api.listen_on(control.port)
             self._servers.append(control)
             self.urls["control"] = f"http://{host}:{control.port}"
         except OSError:

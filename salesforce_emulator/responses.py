@@ -36,7 +36,10 @@ def oauth_error(error: OAuthError) -> Response:
 
 
 def html(page: str, status: int = 200) -> Response:
-    return Response(page, status=status, content_type="text/html;charset=UTF-8")
+    # No page of the emulator (the consent page above all) may be framed by another site.
+    return Response(
+        page, status=status, content_type="text/html;charset=UTF-8", headers={"X-Frame-Options": "DENY"}
+    )
 
 
 def csv(text: str, status: int = 200) -> Response:

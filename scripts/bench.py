@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -88,16 +89,19 @@ class Emulator:
         assert self.process.stdout is not None
         self.urls: dict[str, str] = json.loads(self.process.stdout.readline())
         self.control = self.urls["control"]
+        self.session = requests.Session()
+        # The control API answers only requests that carry its token.
+        self.session.headers["X-Emulator-Token"] = self.urls["control_token"]
 
     def used(self, org: str) -> int:
-        return int(requests.get(f"{self.control}/orgs/{org}/limits", timeout=10).json()["used"])
+        return int(self.session.get(f"{self.control}/orgs/{org}/limits", timeout=10).json()["used"])
 
     def tokens(self, org: str) -> dict[str, Any]:
-        answer: dict[str, Any] = requests.post(f"{self.control}/orgs/{org}/tokens", timeout=10).json()
+        answer: dict[str, Any] = self.session.post(f"{self.control}/orgs/{org}/tokens", timeout=10).json()
         return answer
 
     def org(self, org: str) -> dict[str, Any]:
-        answer: dict[str, Any] = requests.get(f"{self.control}/orgs/{org}", timeout=10).json()
+        answer: dict[str, Any] = self.session.get(f"{self.control}/orgs/{org}", timeout=10).json()
         return answer
 
     def stop(self) -> None:
@@ -112,7 +116,7 @@ def product_env(base: dict[str, str], var_dir: str, emulator_urls: dict[str, str
         | base
         | {
             "VAR_DIR": var_dir,
-            "SECRET_KEY": "bench-only",
+            "SECRET_KEY": secrets.token_urlsafe(50),
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
         }

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -213,7 +214,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as var_dir:
         env = os.environ | {
             "VAR_DIR": var_dir,
-            "SECRET_KEY": "bench-only",
+            "SECRET_KEY": secrets.token_urlsafe(50),
             "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",

@@ -17,14 +17,19 @@ from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from monitoring import log_context
 from sources.intake import accept
-from sources.keys import MalformedAuthorization, hash_write_key, key_from_authorization
+from sources.keys import MalformedAuthorization, key_from_authorization
+from sources.lock_waits import bounded_read
 from sources.messages import InvalidRequest
 from sources.models import Source
+from sources.provisioning import source_for_key
 
 logger = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 500 * 1024
+# What a 503 asks the client to wait (the Segment library honours it).
+RETRY_AFTER_SECONDS = 5
 
 
 class _Refused(Exception):
@@ -99,7 +104,8 @@ def _source_for(request: HttpRequest, body: Any) -> Source:
     key = header_key or (body_key.strip() if body_key else None)
     if not key:
         raise _Refused(401, "unauthorized", "Send the source's write key as the Basic user name.")
-    source = Source.objects.filter(key_hash=hash_write_key(key)).only("id", "workspace_id").first()
+    with bounded_read():
+        source = source_for_key(key)
     if source is None:
         raise _Refused(401, "unauthorized", "The write key is not valid.")
     return source
@@ -114,15 +120,19 @@ def intake(request: HttpRequest, message_type: str | None = None) -> JsonRespons
     try:
         body = _parse_json(_read_body(request))
         source = _source_for(request, body)
-        result = accept(source, body, message_type, strict=strict)
+        with log_context.bound(workspace=source.workspace_id):
+            result = accept(source, body, message_type, strict=strict)
     except _Refused as refused:
         return _error(refused.status, refused.code, refused.message)
     except InvalidRequest as invalid:
         return _error(400, invalid.code, invalid.message)
     except DatabaseError:
         # Nothing was acknowledged; both client libraries retry a 503.
+        # A lock held past INTAKE_DB_WAIT_SECONDS ends here too (sources.lock_waits).
         logger.exception("intake could not reach the database")
-        return _error(503, "unavailable", "The service cannot store events right now; try again.")
+        unavailable = _error(503, "unavailable", "The service cannot store events right now; try again.")
+        unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return unavailable
     if strict and result.rejected:
         return _error(
             400,

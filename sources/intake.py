@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from deliveries.doorbell import ring
 from deliveries.router import route
+from sources import dedup, rejections
+from sources.lock_waits import bounded_transaction
 from sources.messages import (
     InvalidMessage,
     Message,
@@ -61,7 +63,7 @@ def validate(
                 normalize(raw, implied_type=implied_type, envelope=envelope, received_at=received_at)
             )
         except InvalidMessage as exc:
-            rejected.append(Rejection(index, _raw_message_id(raw), exc.reason))
+            rejected.append(Rejection(index, _raw_message_id(raw), exc.reason, _raw_type(raw, implied_type)))
     return valid, rejected
 
 
@@ -70,12 +72,26 @@ def _raw_message_id(raw: Any) -> str | None:
     return str(value)[:255] if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
-def store(source: Source, messages: list[Message]) -> tuple[int, int]:
-    """Store the messages not seen before; returns (stored, duplicates)."""
+def _raw_type(raw: Any, implied_type: str | None) -> str | None:
+    value = raw.get("type") if isinstance(raw, dict) else None
+    return value[:20] if isinstance(value, str) else implied_type
+
+
+def store(
+    source: Source, messages: list[Message], rejected: list[Rejection] | None = None
+) -> tuple[int, int]:
+    """Store the messages not seen before and count the request's outcomes; returns (stored, duplicates).
+
+    The rejected messages are counted and kept as examples in the same transaction.
+    """
     for attempt in range(_STORE_ATTEMPTS):
         try:
-            with transaction.atomic():
-                return _store_once(source, messages)
+            with bounded_transaction():
+                stored, duplicates = _store_once(source, messages) if messages else (0, 0)
+                rejections.keep(source, rejected or [], timezone.now())
+                # Last, so that the row of totals is locked only for the commit.
+                rejections.count(source, accepted=stored, duplicates=duplicates, rejected=len(rejected or []))
+                return stored, duplicates
         except IntegrityError:
             if attempt == _STORE_ATTEMPTS - 1:
                 raise
@@ -83,11 +99,7 @@ def store(source: Source, messages: list[Message]) -> tuple[int, int]:
 
 
 def _store_once(source: Source, messages: list[Message]) -> tuple[int, int]:
-    known = set(
-        Event.objects.filter(source=source, message_id__in={m.message_id for m in messages}).values_list(
-            "message_id", flat=True
-        )
-    )
+    known = dedup.seen(source, {m.message_id for m in messages})
     new_events = []
     for message in messages:
         if message.message_id in known:
@@ -95,6 +107,7 @@ def _store_once(source: Source, messages: list[Message]) -> tuple[int, int]:
         known.add(message.message_id)
         new_events.append(_event(source, message))
     Event.objects.bulk_create(new_events)
+    dedup.remember(new_events)
     # In the same transaction: an acknowledged event always has its deliveries.
     ring(route(source, new_events))
     return len(new_events), len(messages) - len(new_events)
@@ -125,7 +138,9 @@ def accept(source: Source, body: Any, implied_type: str | None, *, strict: bool 
     valid, rejected = validate(body, implied_type, timezone.now())
     result = IntakeResult(rejected=rejected)
     if strict and rejected:
+        # Nothing is stored, but the rejections are counted and listed on the source page.
+        store(source, [], rejected)
         return result
-    if valid:
-        result.accepted, result.duplicates = store(source, valid)
+    if valid or rejected:
+        result.accepted, result.duplicates = store(source, valid, rejected)
     return result

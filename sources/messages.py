@@ -71,6 +71,8 @@ class Rejection:
     index: int
     message_id: str | None
     reason: str
+    # The message's type as sent, when it is text (kept for the source page, not answered).
+    type: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"index": self.index, "messageId": self.message_id, "reason": self.reason}

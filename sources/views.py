@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sources import rejections
 from sources.forms import SourceForm
 from sources.models import Source
-from sources.provisioning import SourceExists, create_source, rotate_key
+from sources.provisioning import SourceExists, create_source, end_grace, rotate_key
 from workspaces.access import get_in_workspace, membership_for
 from workspaces.models import Membership, Workspace
 
@@ -29,7 +31,7 @@ def source_list(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @never_cache
 def source_create(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     form = SourceForm(request.POST)
     if form.is_valid():
         try:
@@ -66,7 +68,10 @@ def source_detail(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid
             "membership": membership,
             "source": source,
             "events": events,
+            "rejections": rejections.summary(source),
             "public_url": settings.PUBLIC_URL,
+            "previous_key_works_until": source.previous_key_works_until(timezone.now()),
+            "grace_hours": settings.WRITE_KEY_GRACE_HOURS,
         },
     )
 
@@ -75,7 +80,7 @@ def source_detail(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid
 @require_POST
 @never_cache
 def source_rotate(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid.UUID) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     source = get_in_workspace(Source, membership, source_id)
     key = rotate_key(source)
     return _show_key(request, membership.workspace, source, key, created=False)
@@ -83,8 +88,18 @@ def source_rotate(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid
 
 @login_required
 @require_POST
-def source_delete(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid.UUID) -> HttpResponse:
+def source_end_grace(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid.UUID) -> HttpResponse:
     membership = membership_for(request.user, workspace_id)
+    source = get_in_workspace(Source, membership, source_id)
+    end_grace(source)
+    messages.success(request, f"The previous write key of {source.name} no longer works.")
+    return redirect("sources:detail", workspace_id=workspace_id, source_id=source_id)
+
+
+@login_required
+@require_POST
+def source_delete(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid.UUID) -> HttpResponse:
+    membership = membership_for(request.user, workspace_id, edit=True)
     source = get_in_workspace(Source, membership, source_id)
     source.delete()
     messages.success(request, f"The source {source.name} and its events were deleted.")
@@ -105,5 +120,6 @@ def _show_key(
             "write_key": key,
             "created": created,
             "public_url": settings.PUBLIC_URL,
+            "previous_key_works_until": source.previous_key_works_until(timezone.now()),
         },
     )

@@ -19,14 +19,25 @@ from workspaces.models import Membership
 M = TypeVar("M", bound=models.Model)
 
 
-def membership_for(user: AbstractBaseUser | AnonymousUser, workspace_id: uuid.UUID | str) -> Membership:
-    """The user's membership of the workspace, or 404."""
+def membership_for(
+    user: AbstractBaseUser | AnonymousUser, workspace_id: uuid.UUID | str, *, edit: bool = False
+) -> Membership:
+    """The user's membership of the workspace, or 404.
+
+    With ``edit``, viewers are refused (403): they may read every page of the
+    workspace and change nothing in it.
+    """
     if not user.is_authenticated:
         raise Http404
     try:
-        return Membership.objects.select_related("workspace").get(workspace_id=workspace_id, user_id=user.pk)
+        membership = Membership.objects.select_related("workspace").get(
+            workspace_id=workspace_id, user_id=user.pk
+        )
     except (Membership.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+    if edit and not membership.can_edit:
+        raise PermissionDenied("Viewers can read this workspace but not change it.")
+    return membership
 
 
 def owner_membership_for(user: AbstractBaseUser | AnonymousUser, workspace_id: uuid.UUID | str) -> Membership:

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from workspaces.models import Role
 
 
-class AddMemberForm(forms.Form):
-    email = forms.EmailField(label="Email of an existing user")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
-
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"]
-        if not get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("No user has this email. Ask them to sign up first.")
-        return email
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.VIEWER,
+        help_text="Viewers read pages and Data Out; editors also change sources, destinations, actions "
+        "and retries; owners also manage members.",
+    )

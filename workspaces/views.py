@@ -4,21 +4,17 @@ import uuid
 from typing import cast
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from deliveries.holding import held_counts
 from destinations.models import ConnectionState
-from workspaces.access import membership_for, owner_membership_for
-from workspaces.forms import AddMemberForm
-from workspaces.models import Membership, Role
+from workspaces.access import membership_for
+from workspaces.models import Membership
 
 # Rows per list on the Connections page.
 PER_PAGE = 25
@@ -55,45 +51,3 @@ def connections(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
         "salesforce_demo": settings.SALESFORCE_DEMO,
     }
     return render(request, "workspaces/connections.html", context)
-
-
-@login_required
-def members(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
-    form = AddMemberForm(request.POST or None)
-    if request.method == "POST":
-        membership = owner_membership_for(request.user, workspace_id)
-        if form.is_valid():
-            user = get_user_model().objects.get(email__iexact=form.cleaned_data["email"])
-            Membership.objects.update_or_create(
-                workspace=membership.workspace, user=user, defaults={"role": form.cleaned_data["role"]}
-            )
-            messages.success(request, f"{user.email} is now a {form.cleaned_data['role']} of this workspace.")
-            return redirect("workspaces:members", workspace_id=workspace_id)
-    return render(
-        request,
-        "workspaces/members.html",
-        {
-            "membership": membership,
-            "workspace": membership.workspace,
-            "members": membership.workspace.memberships.select_related("user"),
-            "form": form,
-        },
-    )
-
-
-@login_required
-@require_POST
-def remove_member(request: HttpRequest, workspace_id: uuid.UUID, membership_id: int) -> HttpResponse:
-    membership = owner_membership_for(request.user, workspace_id)
-    with transaction.atomic():
-        target = get_object_or_404(Membership, pk=membership_id, workspace=membership.workspace)
-        owners = membership.workspace.memberships.filter(role=Role.OWNER).count()
-        if target.is_owner and owners == 1:
-            messages.error(request, "A workspace keeps at least one owner.")
-        else:
-            target.delete()
-            messages.success(request, f"{target.user.email} was removed from the workspace.")
-    if target.user_id == request.user.pk:
-        return redirect("home")
-    return redirect("workspaces:members", workspace_id=workspace_id)

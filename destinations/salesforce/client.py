@@ -33,6 +33,10 @@ from destinations.salesforce.soql import object_name
 from destinations.salesforce.transport import DEFAULT_TIMEOUT, DEFAULT_WRITE_TIMEOUT, Transport
 
 MAX_COLLECTION_SIZE = 200
+# Pages one query may read (2,000 rows each by default: 200,000 rows). Our
+# queries look records up by matcher; more pages than this means an org that
+# keeps answering with another page, and every page is a counted API call.
+MAX_QUERY_PAGES = 100
 _T = TypeVar("_T")
 
 
@@ -55,8 +59,10 @@ class SalesforceClient:
         session: requests.Session | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         write_timeout: float = DEFAULT_WRITE_TIMEOUT,
+        max_query_pages: int = MAX_QUERY_PAGES,
     ) -> None:
         self.connection = connection
+        self._max_query_pages = max_query_pages
         self._transport = Transport(
             connection, on_call=on_call, session=session, timeout=timeout, write_timeout=write_timeout
         )
@@ -83,10 +89,13 @@ class SalesforceClient:
     def query(self, soql: str) -> list[dict[str, Any]]:
         """Every row of a SOQL query, following ``nextRecordsUrl`` page by page (each page is a call).
 
-        ``attributes`` is stripped from rows and nested parent records.
+        ``attributes`` is stripped from rows and nested parent records. An org
+        that names a page it already gave, or more pages than the cap, stops
+        the query with an error rather than making calls without end.
         """
         rows: list[dict[str, Any]] = []
         page = self._transport.send("GET", f"{self._root}/query", params={"q": soql})
+        followed: set[str] = set()
         while True:
             if not isinstance(page, dict) or not isinstance(page.get("records"), list):
                 raise _unexpected("a query page without records", page)
@@ -96,6 +105,20 @@ class SalesforceClient:
                 return rows
             if not isinstance(next_url, str) or not next_url.startswith(f"{self._root}/"):
                 raise _unexpected("a nextRecordsUrl outside this API version", next_url)
+            if next_url in followed:
+                raise SalesforceError(
+                    ErrorKind.TRANSIENT,
+                    error_code="QUERY_PAGE_REPEATED",
+                    message=f"Salesforce sent the query page {next_url} a second time; the query was stopped",
+                )
+            if len(followed) + 1 >= self._max_query_pages:
+                raise SalesforceError(
+                    ErrorKind.PERMANENT,
+                    error_code="QUERY_TOO_MANY_PAGES",
+                    message=f"The query needed more than {self._max_query_pages} pages of results; "
+                    "it was stopped after reading that many",
+                )
+            followed.add(next_url)
             page = self._transport.send("GET", next_url)
 
     def describe_global(self) -> dict[str, Any]:

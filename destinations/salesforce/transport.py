@@ -188,7 +188,7 @@ class Transport:
         if request.text:
             headers["Accept"] = "text/csv"
         started = time.perf_counter()
-        read_timeout = self.write_timeout if method in WRITE_METHODS else self.timeout
+        read_timeout = self.write_timeout if _writes_records(method, path) else self.timeout
         try:
             response = self.session.request(
                 method,
@@ -237,6 +237,16 @@ class Transport:
             # The trace must not change the outcome: a write Salesforce made
             # would otherwise be reported as failed, then retried and doubled.
             logger.exception("on_call failed for %s %s", method, path)
+
+
+def _writes_records(method: str, path: str) -> bool:
+    """A synchronous write of records (sObject Collections, sObject rows).
+
+    Bulk API steps (create a job, upload, close) write no record while the
+    request runs: Salesforce does that afterwards, and the Bulk job's own
+    recovery finds out what happened. They keep the short timeout.
+    """
+    return method in WRITE_METHODS and "/jobs/" not in path
 
 
 def _parse_body(response: requests.Response) -> Any:

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_it_prints_one_json_line_serves_and_stops_on_sigterm():
-    env = {**os.environ, "SECRET_KEY": "test-only"}
+    env = {**os.environ, "SECRET_KEY": "test-only-secret-key-protects-nothing-but-test-data-0123456789"}
     command = [
         sys.executable,
         "manage.py",
@@ -35,9 +35,12 @@ def test_it_prints_one_json_line_serves_and_stops_on_sigterm():
             "control",
             "client_id",
             "client_secret",
+            "control_token",
         }
         assert (line["client_id"], line["client_secret"]) == ("cid", "sec")
-        status = requests.get(line["control"] + "/status", timeout=5).json()
+        status = requests.get(
+            line["control"] + "/status", headers={"X-Emulator-Token": line["control_token"]}, timeout=5
+        ).json()
         assert status["sandbox_instance"] == line["sandbox_instance"]
         versions = requests.get(line["production_instance"] + "/services/data", timeout=5)
         assert versions.status_code == 200

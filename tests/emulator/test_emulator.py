@@ -4,6 +4,7 @@ import threading
 import requests
 
 from salesforce_emulator import Emulator, EmulatorConfig
+from salesforce_emulator.control_guard import TOKEN_HEADER
 
 
 def _free_port() -> int:
@@ -28,7 +29,10 @@ def test_it_listens_on_the_ports_it_is_given():
     port = _free_port()
     with Emulator(EmulatorConfig(control_port=port)) as emulator:
         assert emulator.urls["control"] == f"http://127.0.0.1:{port}"
-        assert requests.get(emulator.urls["control"] + "/status", timeout=5).status_code == 200
+        status = requests.get(
+            emulator.urls["control"] + "/status", headers={TOKEN_HEADER: emulator.control_token}, timeout=5
+        )
+        assert status.status_code == 200
 
 
 def test_it_stops_listening_when_stopped():

@@ -3,6 +3,8 @@ import time
 import pytest
 import requests
 
+from salesforce_emulator.control_guard import TOKEN_HEADER
+
 from .conftest import Api, refresh
 
 
@@ -50,7 +52,8 @@ def test_a_slow_write_is_carried_out_after_the_client_gave_up(api: Api, org, sal
     # Armed through the control API, as an operator would.
     control = f"{salesforce_emulator.urls['control']}/orgs/{org.name}/faults"
     fault = {"kind": "latency", "path": "/composite/sobjects", "method": "POST", "seconds": 0.6, "count": 1}
-    assert requests.post(control, json=fault, timeout=5).status_code == 201
+    headers = {TOKEN_HEADER: salesforce_emulator.control_token}
+    assert requests.post(control, json=fault, headers=headers, timeout=5).status_code == 201
     records = {
         "allOrNone": False,
         "records": [{"attributes": {"type": "Lead"}, "LastName": "D", "Company": "C"}],

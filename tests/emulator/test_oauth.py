@@ -47,6 +47,13 @@ def test_it_shows_a_consent_page_with_the_orgs_user_and_two_buttons(salesforce_e
     assert "value=deny>Deny</button>" in page.text
 
 
+def test_its_consent_page_may_not_be_framed(salesforce_emulator):
+    url = salesforce_emulator.urls["production_login"] + "/services/oauth2/authorize"
+    page = requests.get(url, params=authorize_params(salesforce_emulator), timeout=5)
+
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
 def test_it_redirects_to_the_callback_with_a_code_and_the_state_on_allow(salesforce_emulator):
     response = approve(salesforce_emulator)
     assert response.headers["Location"].startswith(REDIRECT_URI + "?")

@@ -20,6 +20,7 @@ from deliveries import sender
 from deliveries.models import Delivery
 from destinations.models import ConnectionState, Destination
 from destinations.salesforce import describe
+from salesforce_emulator.control_guard import TOKEN_HEADER
 from tests.conftest import KeyedSource
 
 
@@ -41,16 +42,21 @@ class Org:
     def data_requests(self) -> list[Any]:
         return [r for r in self.org.requests() if r.id > self._mark]
 
-    def control(self, method: str, resource: str, body: dict[str, Any] | None = None) -> Any:
-        """One call to the emulator's control API for this org, over HTTP, as an operator would."""
-        url = f"{self.emulator.urls['control']}/orgs/{self.org.name}/{resource}"
-        response = requests.request(method, url, json=body, timeout=10)
-        assert response.ok, response.text
-        return response.json() if response.content else None
-
     def reset_calls(self) -> None:
         entries = self.org.requests()
         self.marks.append(entries[-1].id if entries else 0)
+
+    def control(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the org's control API over HTTP, as a fault-injecting operator does (with its token)."""
+        answer = requests.request(
+            method,
+            f"{self.emulator.urls['control']}/orgs/production{path}",
+            headers={TOKEN_HEADER: self.emulator.control_token},
+            timeout=5,
+            **kwargs,
+        )
+        answer.raise_for_status()
+        return answer.json() if answer.content else None
 
     @property
     def _mark(self) -> int:

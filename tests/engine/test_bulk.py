@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_q.models import Schedule
 
-from deliveries import bulk_polling, sender
+from deliveries import bulk_polling, bulk_recovery, sender
 from deliveries.data_out import rows_of_bulk_job
 from deliveries.models import Attempt, BulkJob, BulkPhase, Delivery, Status
 from deliveries.pruning import prune_old_bulk_jobs
@@ -331,11 +331,10 @@ def test_it_recovers_a_job_a_crashed_worker_left_open(sf, destination, source):
     finally:
         bulk_sending._start_job = original
     job = BulkJob.objects.get()
-    BulkJob.objects.filter(pk=job.pk).update(
-        updated_at=timezone.now() - bulk_polling.INTERRUPTED_AFTER - timedelta(minutes=1)
-    )
+    assert bulk_recovery.recover_interrupted() == 0
+    BulkJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
 
-    assert bulk_polling.recover_interrupted() == 1
+    assert bulk_recovery.recover_interrupted() == 1
 
     delivery = Delivery.objects.get()
     assert delivery.status == Status.RETRYING

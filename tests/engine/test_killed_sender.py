@@ -24,6 +24,7 @@ import requests
 
 from deliveries.lease import LEASE
 from deliveries.recording import OUTCOME_UNKNOWN
+from salesforce_emulator.control_guard import TOKEN_HEADER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +40,7 @@ def install(tmp_path, salesforce_emulator):
     env |= {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VAR_DIR": str(tmp_path),
-        "SECRET_KEY": "test-only-key-not-secret",
+        "SECRET_KEY": "test-only-secret-key-protects-nothing-but-test-data-0123456789",
         "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTAwMDAwMDA=",
         "SALESFORCE_CLIENT_ID": salesforce_emulator.client_id,
         "SALESFORCE_CLIENT_SECRET": salesforce_emulator.client_secret,
@@ -79,7 +80,8 @@ def test_a_killed_sender_is_taken_over_at_the_end_of_its_short_lease_and_nothing
     action_id = _worker(env, "setup", json.dumps(details), "3").strip().replace("-", "")
     fault = {"kind": "latency", "path": "/composite/sobjects", "method": "POST", "seconds": 3.0, "count": 1}
     control = f"{salesforce_emulator.urls['control']}/orgs/production/faults"
-    requests.post(control, json=fault, timeout=10).raise_for_status()
+    headers = {TOKEN_HEADER: salesforce_emulator.control_token}
+    requests.post(control, json=fault, headers=headers, timeout=10).raise_for_status()
 
     worker = _worker(env, "send", action_id, wait=False)
     for _ in range(2000):

@@ -11,7 +11,7 @@ from tests.engine.conftest import deliver, identify, make_action, send
 
 
 def _spend_quota(sf):
-    sf.control("PATCH", "limits", {"max": sf.org.limits.used})
+    sf.control("PATCH", "/limits", json={"max": sf.org.limits.used})
 
 
 def _wait_out_the_pause(destination):
@@ -33,7 +33,7 @@ def test_it_resumes_after_the_pause_and_delivers_every_event_once(sf, destinatio
     # The first chunk met the spent quota; the paused destination sent nothing more.
     assert [d.status for d in paused] == [Status.RETRYING] * 2 + [Status.PENDING] * 3
     assert sf.records("Lead") == []
-    sf.control("PATCH", "limits", {"max": None})
+    sf.control("PATCH", "/limits", json={"max": None})
     _wait_out_the_pause(destination)
 
     delivered = deliver(action)
@@ -58,7 +58,7 @@ def test_a_bulk_action_resumes_after_the_pause_and_delivers_every_row_once(sf, d
     sender.run(str(action.pk))
 
     assert {d.status for d in Delivery.objects.filter(action=action)} == {Status.RETRYING}
-    sf.control("PATCH", "limits", {"max": None})
+    sf.control("PATCH", "/limits", json={"max": None})
     _wait_out_the_pause(destination)
 
     delivered = deliver_bulk(sf, action)

@@ -23,8 +23,8 @@ def test_a_chunk_that_outlives_the_deadline_is_cut_and_the_rest_goes_out_once(sf
         )
     sf.control(
         "POST",
-        "faults",
-        {"kind": "latency", "path": "/composite/sobjects", "method": "POST", "seconds": 2.0, "count": 1},
+        "/faults",
+        json={"kind": "latency", "path": "/composite/sobjects", "method": "POST", "seconds": 2.0, "count": 1},
     )
 
     sender.run(str(action.pk), max_seconds=1.2)

@@ -16,7 +16,7 @@ from tests.engine.conftest import deliver, identify, make_action, send
 def _reject_the_session_twice(sf):
     # Every access token expires as each request arrives: the first is
     # refused, the refreshed one is refused again.
-    sf.control("POST", "faults", {"kind": "expire_tokens", "path": "/composite/sobjects", "count": 2})
+    sf.control("POST", "/faults", json={"kind": "expire_tokens", "path": "/composite/sobjects", "count": 2})
 
 
 def test_deliveries_held_by_a_connected_destination_are_tried_again_and_delivered(sf, destination, source):
@@ -42,7 +42,7 @@ def test_deliveries_held_by_a_connected_destination_are_tried_again_and_delivere
 def test_the_sweep_leaves_held_deliveries_of_a_destination_that_needs_reconnecting(sf, destination, source):
     action = make_action(destination, "lead", "create", trigger='type = "identify"')
     send(source, identify("u1", last_name="One", company="Acme"))
-    sf.control("POST", "tokens/revoke")
+    sf.control("POST", "/tokens/revoke")
 
     [held] = deliver(action)
     Delivery.objects.filter(pk=held.pk).update(updated_at=timezone.now() - timedelta(hours=1))

@@ -27,8 +27,8 @@ def impatient(settings):
 def _slow_creates(sf):
     sf.control(
         "POST",
-        "faults",
-        {
+        "/faults",
+        json={
             "kind": "latency",
             "path": "/composite/sobjects",
             "method": "POST",

@@ -59,10 +59,11 @@ def test_it_answers_503_and_stores_nothing_when_the_database_fails(source, clien
     assert not Event.objects.exists()
 
 
-def test_it_stops_accepting_the_old_key_after_rotation(source, client):
-    from sources.provisioning import rotate_key
+def test_it_stops_accepting_the_old_key_once_its_grace_period_is_ended(source, client):
+    from sources.provisioning import end_grace, rotate_key
 
     new_key = rotate_key(source.source)
+    end_grace(source.source)
 
     old = client.post("/v1/batch", _batch("x"), content_type="application/json", **_auth(source.key))
     new = client.post("/v1/batch", _batch("y"), content_type="application/json", **_auth(new_key))

@@ -1,7 +1,7 @@
 """``python manage.py salesforce_emulator``: run the emulator until stopped.
 
-Prints one JSON line naming each host's URL and the OAuth client id and
-secret, then serves until SIGINT or SIGTERM.
+Prints one JSON line naming each host's URL, the OAuth client id and
+secret, and the control API's token, then serves until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -77,7 +77,12 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, request_stop)
         emulator = Emulator(config).start()
         try:
-            line = {**emulator.urls, "client_id": emulator.client_id, "client_secret": emulator.client_secret}
+            line = {
+                **emulator.urls,
+                "client_id": emulator.client_id,
+                "client_secret": emulator.client_secret,
+                "control_token": emulator.control_token,
+            }
             self.stdout.write(json.dumps(line))
             self.stdout.flush()
             while not stop.wait(0.5):
