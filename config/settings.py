@@ -155,6 +155,8 @@ INSTALLED_APPS = [
     "actions",
     "deliveries",
     "monitoring",
+    "replays",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -380,6 +382,9 @@ elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# Alert webhooks may post to private and loopback addresses (a receiver on
+# the same host): only for development and tests.
+ALERT_WEBHOOK_ALLOW_PRIVATE = env_bool("ALERT_WEBHOOK_ALLOW_PRIVATE", DEBUG)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -28,6 +28,8 @@ urlpatterns = [
     path("w/<uuid:workspace_id>/destinations/", include("destinations.urls")),
     path("w/<uuid:workspace_id>/destinations/<uuid:destination_id>/actions/", include("actions.urls")),
     path("w/<uuid:workspace_id>/destinations/<uuid:destination_id>/data-out/", include("deliveries.urls")),
+    path("w/<uuid:workspace_id>/destinations/<uuid:destination_id>/replay/", include("replays.urls")),
+    path("w/<uuid:workspace_id>/destinations/<uuid:destination_id>/alerts/", include("alerts.urls")),
     # The redirect URI registered with Salesforce: {PUBLIC_URL}/oauth/salesforce/callback/
     path("oauth/salesforce/callback/", oauth_callback, name="salesforce-callback"),
 ]

@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "api_calls",
     "bulk_job_id",
     "is_test",
+    "is_replay",
     "refused_before_sending",
     "matched_record_ids",
 )
@@ -53,6 +54,8 @@ def filtered(deliveries: QuerySet[Delivery], selection: Filter) -> QuerySet[Deli
         deliveries = deliveries.filter(bulk_job_id=selection.bulk_job)
     if selection.error:
         deliveries = deliveries.filter(error_code=selection.error)
+    if selection.replayed:
+        deliveries = deliveries.filter(replay__isnull=selection.replayed == "no")
     if selection.search:
         term = selection.search
         deliveries = deliveries.filter(
@@ -109,6 +112,9 @@ def rows(deliveries: QuerySet[Delivery], *, with_attempts: bool = False) -> Iter
             "api_calls": round(delivery.api_calls, 6),
             "bulk_job_id": delivery.bulk_job_id,
             "is_test": delivery.is_test,
+            # Made by a replay of stored events (and which), not routed at intake.
+            "is_replay": delivery.replay_id is not None,
+            "replay_id": delivery.replay_id,
             "due_at": delivery.due_at.isoformat(),
         }
         if with_attempts:

@@ -31,7 +31,9 @@ _SALESFORCE_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
 MAX_SEARCH = 255
 # The parameters a filter is made of; anything else in the query string
 # (a page cursor, the polling cursor) is not part of the filter.
-PARAMS = ("status", "action", "range", "from", "to", "q", "bulk_job", "error")
+PARAMS = ("status", "action", "range", "from", "to", "q", "bulk_job", "error", "replayed")
+# Whether deliveries made by a replay are shown alone ("yes") or left out ("no").
+REPLAYED = ("yes", "no")
 # Salesforce error codes, and our own, are upper-case words joined by underscores.
 _ERROR_CODE = re.compile(r"[A-Za-z0-9_]{1,100}")
 
@@ -46,6 +48,7 @@ class Filter:
     search: str = ""
     bulk_job: str = ""
     error: str = ""  # a Salesforce errorCode
+    replayed: str = ""  # "yes", "no" or "" (both)
     # The parameters as given, for links and for refilling the form.
     params: dict[str, str] = field(default_factory=dict)
 
@@ -89,6 +92,9 @@ def parse(query: Mapping[str, str], now: datetime) -> Filter:
     error = params.get("error", "")
     if error and not _ERROR_CODE.fullmatch(error):
         raise FilterError(f"{error!r} is not an error code such as REQUIRED_FIELD_MISSING.")
+    replayed = params.get("replayed", "")
+    if replayed and replayed not in REPLAYED:
+        raise FilterError(f"Unknown value {replayed!r} for replayed: choose yes or no.")
     range_, start, end = _time_range(params, now)
     return Filter(
         status=status,
@@ -99,6 +105,7 @@ def parse(query: Mapping[str, str], now: datetime) -> Filter:
         search=search,
         bulk_job=bulk_job,
         error=error,
+        replayed=replayed,
         params=params,
     )
 

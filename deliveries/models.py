@@ -111,6 +111,10 @@ class Delivery(models.Model):
     )
     # Sent on purpose from the action editor ("Send test event"), not routed.
     is_test = models.BooleanField(default=False)
+    # Made by a replay of stored events (a backfill or a re-sync), not routed at intake.
+    replay = models.ForeignKey(
+        "replays.Replay", null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,6 +130,10 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"delivery {self.pk} ({self.status})"
+
+    @property
+    def is_replay(self) -> bool:
+        return self.replay_id is not None
 
 
 class Attempt(models.Model):

@@ -89,7 +89,7 @@ def source_rotate(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid
 @login_required
 @require_POST
 def source_end_grace(request: HttpRequest, workspace_id: uuid.UUID, source_id: uuid.UUID) -> HttpResponse:
-    membership = membership_for(request.user, workspace_id)
+    membership = membership_for(request.user, workspace_id, edit=True)
     source = get_in_workspace(Source, membership, source_id)
     end_grace(source)
     messages.success(request, f"The previous write key of {source.name} no longer works.")

@@ -109,6 +109,8 @@ def page_urls(history: History, source_id: Any) -> dict[str, str]:
             "deliveries:detail", kwargs={**of_destination, "delivery_id": history.multiple.pk}
         ),
         "members": reverse("workspaces:members", kwargs=workspace),
+        "replay": reverse("replays:replay", kwargs=of_destination),
+        "alerts": reverse("alerts:settings", kwargs=of_destination),
     }
 
 

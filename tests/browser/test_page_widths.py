@@ -29,6 +29,8 @@ PAGES = (
     "delivery-lookup",
     "delivery-multiple-matches",
     "members",
+    "replay",
+    "alerts",
 )
 SCREENS = {"phone": PHONE, "laptop": LAPTOP}
 

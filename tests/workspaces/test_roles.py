@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from actions.models import Action
 from deliveries.models import Delivery
 from destinations.models import Destination
+from replays.models import Replay
 from sources.models import Source
 from tests.dashboard.data_out_support import BLOCKED_DOMAIN, block_emails, lead, sent
 from tests.engine.conftest import destination, sf  # noqa: F401
@@ -37,6 +40,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("sources:create", "POST", EDIT),
     ("sources:detail", "GET", READ),
     ("sources:rotate", "POST", EDIT),
+    ("sources:end_grace", "POST", EDIT),
     ("sources:delete", "POST", EDIT),
     ("destinations:list", "GET", READ),
     ("destinations:add", "GET", EDIT),
@@ -71,6 +75,11 @@ ROUTES: list[tuple[str, str, str]] = [
     ("deliveries:detail", "GET", READ),
     ("deliveries:retry", "POST", EDIT),
     ("deliveries:retry-failed", "POST", EDIT),
+    ("alerts:settings", "GET", READ),
+    ("alerts:settings", "POST", EDIT),
+    ("replays:replay", "GET", READ),
+    ("replays:replay", "POST", EDIT),
+    ("replays:progress", "GET", READ),
 ]
 ROUTE_IDS = [f"{method} {name}" for name, method, _ in ROUTES]
 
@@ -102,6 +111,9 @@ def scene(team, sf, destination, source):  # noqa: F811
             "invitation_id": invite(team.workspace, "ada@example.com", Role.VIEWER, team.owner)[0].pk,
             "confirmation_id": "unknown",
             "kind": "lead",
+            "replay_id": Replay.objects.create(
+                action=action, start=timezone.now() - timedelta(days=1), end=timezone.now()
+            ).pk,
         }
     )
 

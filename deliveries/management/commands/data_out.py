@@ -24,6 +24,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--limit", type=int, help="at most this many deliveries")
         parser.add_argument("--bulk-job", help="only the deliveries of this Bulk API job id")
+        parser.add_argument(
+            "--replayed",
+            choices=["yes", "no"],
+            help="only deliveries made by a replay (yes) or routed ones (no)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         deliveries = Delivery.objects.all()
@@ -39,6 +44,8 @@ class Command(BaseCommand):
             deliveries = deliveries.filter(bulk_job_id__startswith=options["bulk_job"][:15])
         if options["status"]:
             deliveries = deliveries.filter(status=options["status"])
+        if options["replayed"]:
+            deliveries = deliveries.filter(replay__isnull=options["replayed"] == "no")
         if options["limit"] is not None:
             if options["limit"] < 1:
                 raise CommandError("--limit must be at least 1")
