@@ -23,6 +23,12 @@ from config.env import (
     secret_key_weakness,
 )
 from config.private_files import private_directory, private_file, private_sqlite_database
+from destinations.salesforce.transport import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_WRITE_TIMEOUT,
+    REQUEST_TIME_LIMIT,
+    longest_call,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files of the embedded install (SQLite database, generated secret).
@@ -239,11 +245,31 @@ else:
 # django-q2 only rings the doorbell: our own retry policy decides when a
 # delivery is tried again, so the broker never re-delivers a task by itself
 # (max_attempts=1) and its retry window is longer than any task may run.
+# Salesforce ends a synchronous API request (a query, an sObject Collections
+# write) after ten minutes. A write waits for its answer that long (and a
+# little more): given up on sooner, it may still be carried out, and the
+# sender could only report its outcome as unknown. Tests shorten both.
+SALESFORCE_REQUEST_TIME_LIMIT_SECONDS = REQUEST_TIME_LIMIT
+SALESFORCE_WRITE_TIMEOUT_SECONDS = DEFAULT_WRITE_TIMEOUT
+# A sender starts no Salesforce call after this many seconds of work; what it
+# has not sent by then stays due and a fresh task carries on.
+SENDER_MAX_RUN_SECONDS = 240
+# The queue kills a task that runs longer than its timeout, whatever it is
+# doing: a sender killed in the middle of a write could not record what
+# Salesforce did. So the timeout is derived from the longest a sender can run
+# (its last call starts just before its deadline and takes as long as a call
+# can), with a minute to spare for recording; a task is handed out again only
+# after the timeout (django-q2 wants ``retry`` above ``timeout``).
+SENDER_LONGEST_RUN_SECONDS = SENDER_MAX_RUN_SECONDS + longest_call(
+    DEFAULT_TIMEOUT, SALESFORCE_WRITE_TIMEOUT_SECONDS
+)
+QUEUE_TASK_TIMEOUT_SECONDS = int(SENDER_LONGEST_RUN_SECONDS) + 60
+
 Q_CLUSTER: dict[str, Any] = {
     "name": "salesforce-destination",
     "workers": env_int("QUEUE_WORKERS", 2, minimum=1, maximum=64),
-    "timeout": 300,
-    "retry": 360,
+    "timeout": QUEUE_TASK_TIMEOUT_SECONDS,
+    "retry": QUEUE_TASK_TIMEOUT_SECONDS + 60,
     "max_attempts": 1,
     "ack_failures": True,
     "catch_up": False,
@@ -283,6 +309,10 @@ SALESFORCE_DESCRIBE_MAX_AGE = env_int("SALESFORCE_DESCRIBE_MAX_AGE", 3600, minim
 # Deliveries.
 DELIVERY_RETRY_HOURS = env_int("DELIVERY_RETRY_HOURS", 4, minimum=0, maximum=24 * 7)
 DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10_000)
+# How long a destination pauses when Salesforce says the org's request quota
+# is spent and gives no hint of when it comes back (the daily limit is a
+# rolling 24 hours, so looking again every quarter hour costs one call).
+DELIVERY_QUOTA_PAUSE_SECONDS = env_int("DELIVERY_QUOTA_PAUSE_SECONDS", 900, minimum=1, maximum=24 * 3600)
 # A Bulk action's due deliveries are sent as one job when its batch size is
 # reached, or when the oldest has waited this long (so a quiet source is not
 # held back).

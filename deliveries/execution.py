@@ -8,6 +8,7 @@ served, and each delivery keeps its own part of every request and response
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ from destinations.salesforce.calls import Call
 from destinations.salesforce.client import RecordResult, SalesforceClient
 from destinations.salesforce.errors import ErrorKind, SalesforceError
 from destinations.salesforce.soql import UnusableMatcher, build_lookups
+from destinations.salesforce.transport import REQUEST_TIME_LIMIT
 
 COLLECTION_SIZE = 200
 # Characters of one lookup in the URL: Salesforce caps a request line and its
@@ -81,6 +83,23 @@ def outcome_of_error(error: SalesforceError) -> Outcome:
     )
 
 
+def outcome_of_unknown(error: SalesforceError, waited_seconds: float, request_time_limit: float) -> Outcome:
+    """A write that got no answer: look again once Salesforce can no longer be working on it."""
+    return Outcome(
+        result=Result.UNKNOWN,
+        status_code=None,
+        error_code=error.error_code,
+        message=error.message,
+        # Salesforce ends a request at its time limit; the request began
+        # ``waited_seconds`` ago. A small margin covers clocks and queues.
+        retry_after=max(0.0, request_time_limit - waited_seconds) + UNKNOWN_MARGIN_SECONDS,
+    )
+
+
+# Added to the wait for a write whose outcome is unknown.
+UNKNOWN_MARGIN_SECONDS = 5.0
+
+
 def outcome_of_verdict(verdict: Verdict) -> Outcome:
     if verdict.status_code is None:
         return refused(verdict.error_code, verdict.message, list(verdict.fields))
@@ -105,9 +124,21 @@ class ChunkRun:
         spec: Spec,
         describe: Describe,
         required_fallback: tuple[str, ...] = (),
+        *,
+        may_start: Callable[[], bool] | None = None,
+        before_write: Callable[[list[int]], None] | None = None,
+        request_time_limit: float = REQUEST_TIME_LIMIT,
     ) -> None:
         self.client, self.trace, self.spec, self.describe = client, trace, spec, describe
         self.required_fallback = required_fallback
+        # Asked before every call: once it says no (the sender's deadline has
+        # come, its lease is in doubt), no call is started and the part not
+        # sent stays due for the next sender.
+        self.may_start = may_start
+        # Told which deliveries a write is about to carry, before it is sent,
+        # so that a worker killed during the write leaves a trace of it.
+        self.before_write = before_write
+        self.request_time_limit = request_time_limit
         self.outcomes: dict[int, Outcome] = {}
         # The shared lookup's part of each delivery's trace and cost.
         self._lookup_requests: dict[int, list[dict[str, Any]]] = {}
@@ -133,6 +164,11 @@ class ChunkRun:
         waiting = [item.delivery_id for item in items if missing_matcher_verdict(self.spec, item) is None]
         records: list[dict[str, Any]] = []
         for query in queries:
+            if self._out_of_time():
+                for delivery_id in waiting:
+                    self._finish(delivery_id, _not_sent())
+                looked_up = set(waiting)
+                return plan_after_lookup(self.spec, [i for i in items if i.delivery_id not in looked_up], [])
             self.trace.take()
             try:
                 found = self.client.query(query)
@@ -229,17 +265,31 @@ class ChunkRun:
         for start in range(0, len(targets), COLLECTION_SIZE):
             batch = targets[start : start + COLLECTION_SIZE]
             served = [d for t in batch for d in t.delivery_ids]
+            if self._out_of_time():
+                for delivery_id in served:
+                    self._finish(delivery_id, _not_sent())
+                continue
+            if self.before_write is not None:
+                self.before_write(served)
             self.trace.take()
+            started = time.monotonic()
             try:
                 results = send(batch)
             except SalesforceError as error:
                 calls = self.trace.take()
+                if error.outcome_unknown:
+                    outcome = outcome_of_unknown(error, time.monotonic() - started, self.request_time_limit)
+                else:
+                    outcome = outcome_of_error(error)
                 for target in batch:
-                    self._settle(target, outcome_of_error(error), calls, served, method)
+                    self._settle(target, outcome, calls, served, method)
                 continue
             calls = self.trace.take()
             for target, result in zip(batch, results, strict=True):
                 self._settle(target, _outcome_of_result(result, target, method), calls, served, method)
+
+    def _out_of_time(self) -> bool:
+        return self.may_start is not None and not self.may_start()
 
     def _settle(
         self, target: Target, outcome: Outcome, calls: list[Call], served: list[int], method: str
@@ -278,6 +328,10 @@ class ChunkRun:
             # the lookup was sent for it, so "nothing was sent" would be untrue.
             outcome.refused_before_sending = False
         self.outcomes[delivery_id] = outcome
+
+
+def _not_sent() -> Outcome:
+    return Outcome(Result.NOT_SENT, message="Not sent yet: the sender ran out of time; it goes out next.")
 
 
 def _outcome_of_result(result: RecordResult, target: Target, method: str) -> Outcome:

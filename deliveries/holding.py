@@ -3,12 +3,19 @@
 A destination that needs reconnecting (or was disconnected) keeps its
 deliveries: they are neither failed nor lost, and go out in their original
 order once it is connected again.
+
+Salesforce may also reject a session twice in a row (refused, refreshed,
+refused again) while the refresh token still works: the destination stays
+connected, so nobody would reconnect it. Its held deliveries are tried again
+by the sweep once they have waited ``HELD_WHILE_CONNECTED``; a fresh token
+that works delivers them, one that does not holds them again.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count
@@ -16,7 +23,10 @@ from django.utils import timezone
 
 from deliveries.doorbell import ring
 from deliveries.models import DUE_STATUSES, Delivery, Status
-from destinations.models import Destination
+from destinations.models import ConnectionState, Destination
+
+# How long a connected destination's held deliveries wait before they are tried again.
+HELD_WHILE_CONNECTED = timedelta(minutes=1)
 
 
 def hold_deliveries(destination: Destination) -> int:
@@ -34,6 +44,21 @@ def release_deliveries(destination: Destination) -> list[str]:
     action_ids = [str(a) for a in held.values_list("action_id", flat=True).distinct()]
     held.update(status=Status.PENDING, due_at=now, updated_at=now)
     ring(action_ids)
+    return action_ids
+
+
+@transaction.atomic
+def retry_held_of_connected(now: datetime | None = None) -> list[str]:
+    """Make due again what connected destinations have held a while; returns the action ids."""
+    now = now or timezone.now()
+    held = Delivery.objects.filter(
+        status=Status.HELD,
+        destination__state=ConnectionState.CONNECTED,
+        updated_at__lte=now - HELD_WHILE_CONNECTED,
+    )
+    action_ids = [str(a) for a in held.values_list("action_id", flat=True).distinct()]
+    if action_ids:
+        held.update(status=Status.PENDING, due_at=now, updated_at=now)
     return action_ids
 
 

@@ -17,6 +17,11 @@ class Result(StrEnum):
     RATE_LIMITED = "rate_limited"
     # The destination cannot authenticate: held until it is reconnected.
     HELD = "held"
+    # A write was sent and no answer came: Salesforce may have carried it
+    # out, or may still be carrying it out. Never sent again blindly.
+    UNKNOWN = "unknown"
+    # The sender ran out of time before sending it: still due, no try spent.
+    NOT_SENT = "not_sent"
 
 
 @dataclass

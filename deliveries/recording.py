@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from actions.models import Action
@@ -16,9 +17,8 @@ from deliveries.retry import next_try
 from deliveries.saving import save_fields
 from destinations.models import Destination
 
-# When Salesforce says the org's quota is spent and gives no hint of when it
-# comes back, look again after this long (the daily limit is a rolling 24 h).
-QUOTA_PAUSE = timedelta(minutes=15)
+# The error code of a create whose outcome is unknown (see ``_unknown``).
+OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
 
 _FINAL = {
     Result.DELIVERED: Status.DELIVERED,
@@ -60,9 +60,26 @@ def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
         due,
         ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
     )
+    last = _last_attempt_numbers(due)
     return Attempt.objects.bulk_create(
-        Attempt(delivery=d, number=d.attempts, started_at=now, outcome="sending") for d in due
+        Attempt(delivery=d, number=last.get(d.pk, 0) + 1, started_at=now, outcome="sending") for d in due
     )
+
+
+def _last_attempt_numbers(due: list[Delivery]) -> dict[int, int]:
+    """The number of each delivery's last attempt row.
+
+    Rows are numbered from the rows, not from ``Delivery.attempts``: a try
+    that spent no retry (the quota was spent) is given back in the count but
+    keeps its row, so the next row must come after it.
+    """
+    rows = (
+        Attempt.objects.filter(delivery__in=[d.pk for d in due])
+        .order_by()
+        .values("delivery_id")
+        .annotate(last=Max("number"))
+    )
+    return {row["delivery_id"]: row["last"] for row in rows}
 
 
 @transaction.atomic
@@ -101,13 +118,20 @@ def _pause_if_quota_spent(
     limited = [o for o in outcomes if o.result is Result.RATE_LIMITED]
     if not limited:
         return None
-    wait = max((timedelta(seconds=o.retry_after) for o in limited if o.retry_after), default=QUOTA_PAUSE)
+    wait = max((timedelta(seconds=o.retry_after) for o in limited if o.retry_after), default=_quota_pause())
     until = now + wait
     Destination.objects.filter(pk=destination.pk).update(paused_until=until)
     return until
 
 
+def _quota_pause() -> timedelta:
+    return timedelta(seconds=settings.DELIVERY_QUOTA_PAUSE_SECONDS)
+
+
 def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: datetime | None) -> None:
+    if outcome.result is Result.NOT_SENT:
+        _give_back(delivery, outcome)
+        return
     delivery.status_code = outcome.status_code
     delivery.error_code = outcome.error_code
     delivery.error_message = outcome.message
@@ -119,17 +143,56 @@ def _apply(delivery: Delivery, outcome: Outcome, now: datetime, paused_until: da
         delivery.record_id = outcome.record_id
     if outcome.result is Result.DELIVERED:
         delivery.created_record = outcome.created
-    if outcome.result in _FINAL:
+    if outcome.result is Result.UNKNOWN:
+        _unknown(delivery, outcome, now)
+    elif outcome.result in _FINAL:
         delivery.status = _FINAL[outcome.result]
     elif outcome.result is Result.RATE_LIMITED:
         # Waiting for the quota is not a failed try: it spends no retry.
         delivery.status = Status.RETRYING
-        delivery.due_at = paused_until or now + QUOTA_PAUSE
+        delivery.due_at = paused_until or now + _quota_pause()
         delivery.attempts -= 1
         if delivery.attempts == 0:
             delivery.first_attempt_at = None
     else:
         _retry_or_give_up(delivery, outcome, now)
+
+
+def _give_back(delivery: Delivery, outcome: Outcome) -> None:
+    """Not sent after all (the sender ran out of time): due as before, no try spent."""
+    delivery.api_calls += outcome.api_calls
+    delivery.attempts -= 1
+    if delivery.attempts == 0:
+        delivery.first_attempt_at = None
+        delivery.status = Status.PENDING
+    else:
+        delivery.status = Status.RETRYING
+
+
+def _unknown(delivery: Delivery, outcome: Outcome, now: datetime) -> None:
+    """A write that got no answer is never sent again blindly.
+
+    An action that finds its record first (update, upsert, delete) looks
+    again once Salesforce can no longer be working on the first request, and
+    finds what it made. A create has nothing to look up with: sent again it
+    could make a second record, so it waits for a person.
+    """
+    if delivery.operation == "create":
+        delivery.status = Status.FAILED
+        delivery.error_code = OUTCOME_UNKNOWN
+        delivery.error_message = unknown_outcome_message(f"Salesforce did not answer: {outcome.message}")
+        return
+    # Looking again sooner would find nothing and create; later only delays.
+    delivery.status = Status.RETRYING
+    delivery.due_at = now + timedelta(seconds=outcome.retry_after or 0)
+
+
+def unknown_outcome_message(why: str) -> str:
+    return (
+        f"Outcome unknown — the record may exist ({why}). Salesforce may have created it, so this "
+        "create is not retried automatically (it could make a second record): look for the record "
+        "in Salesforce, and retry this delivery by hand if it is not there."
+    )
 
 
 def _retry_or_give_up(delivery: Delivery, outcome: Outcome, now: datetime) -> None:

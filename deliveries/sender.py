@@ -1,25 +1,22 @@
 """The sender: takes an action's due deliveries, oldest first, and sends them.
 
-At most one sender works on an action at a time (a lease taken with a
-conditional UPDATE, safe with any number of workers on SQLite or
-PostgreSQL), so two workers never race to create the same record. The
-attempt is written before the send and completed after it, so a crash in
-between leaves a trace.
+At most one sender works on an action at a time (``deliveries.lease``), so
+two workers never race to create the same record. The attempt is written
+before the send, marked just before each write, and completed after it, so
+a crash in between leaves a trace that says whether a write may have gone.
+The sender works to a deadline checked before every Salesforce call.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Q
 from django.utils import timezone
 
 from actions.archiving import close_waiting
@@ -28,7 +25,9 @@ from deliveries import bulk_polling, bulk_sending
 from deliveries.doorbell import ring
 from deliveries.execution import CallTrace, ChunkRun
 from deliveries.holding import hold_deliveries
-from deliveries.models import DUE_STATUSES, Delivery
+from deliveries.interrupted import WRITING, recover_interrupted_sends
+from deliveries.lease import LEASE, Heartbeat, acquire, release, renew
+from deliveries.models import DUE_STATUSES, Attempt, Delivery
 from deliveries.outcomes import Outcome
 from deliveries.preparing import Prepared, action_spec, prepare
 from deliveries.recording import record_outcomes, start_attempts
@@ -39,10 +38,7 @@ from monitoring import chunk_timing
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
-# The queue kills a task after five minutes; a sender stops well before and
-# hands the rest of a large backlog to a fresh task.
-MAX_RUN_SECONDS = 240
+__all__ = ["LEASE", "Step", "exclusive", "has_due", "run", "send_chunk"]
 
 
 class Step(StrEnum):
@@ -55,23 +51,36 @@ class Step(StrEnum):
     WAITING = "waiting"
 
 
-def run(action_id: str, max_seconds: float = MAX_RUN_SECONDS) -> None:
-    """Send everything due for the action (or as much as fits in ``max_seconds``), then return."""
+def run(action_id: str, max_seconds: float | None = None) -> None:
+    """Send everything due for the action (or as much as fits in ``max_seconds``), then return.
+
+    No call is started after ``max_seconds`` (``SENDER_MAX_RUN_SECONDS``);
+    the queue's task timeout is derived from it in settings.
+    """
     Action.objects.filter(pk=action_id).update(wake_queued_at=None)
-    deadline = time.monotonic() + max_seconds
+    budget = settings.SENDER_MAX_RUN_SECONDS if max_seconds is None else max_seconds
+    deadline = time.monotonic() + budget
     while True:
-        token = _acquire(action_id)
+        token = acquire(action_id)
         if token is None:
             return
         out_of_time = False
         try:
-            while (step := _timed_chunk(action_id)) is Step.SENT:
-                if time.monotonic() > deadline:
-                    out_of_time = True
-                    break
-                _renew(action_id, token)
+            # Holding the lease, no other sender can be working on the action:
+            # what is still marked as sending was left by a stopped worker.
+            recover_interrupted_sends(action_id=action_id)
+            with Heartbeat(action_id, token) as heartbeat:
+
+                def may_start() -> bool:
+                    return time.monotonic() < deadline and heartbeat.fresh()
+
+                while (step := _timed_chunk(action_id, may_start)) is Step.SENT:
+                    if not may_start():
+                        out_of_time = True
+                        break
+                    renew(action_id, token)
         finally:
-            _release(action_id, token)
+            release(action_id, token)
         if out_of_time:
             # Queued after the release, so that the fresh task finds the lease free.
             ring([action_id])
@@ -82,9 +91,9 @@ def run(action_id: str, max_seconds: float = MAX_RUN_SECONDS) -> None:
             return
 
 
-def _timed_chunk(action_id: str) -> Step:
+def _timed_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> Step:
     started = time.monotonic()
-    step = send_chunk(action_id)
+    step = send_chunk(action_id, may_start)
     if step is Step.SENT:
         try:
             chunk_timing.record(action_id, time.monotonic() - started)
@@ -107,30 +116,7 @@ def has_due(action_id: str) -> bool:
     ).exists()
 
 
-def _acquire(action_id: str) -> str | None:
-    token = secrets.token_hex(16)
-    now = timezone.now()
-    taken = (
-        Action.objects.filter(pk=action_id)
-        .filter(Q(sender_lease_until__isnull=True) | Q(sender_lease_until__lt=now))
-        .update(sender_lease_until=now + LEASE, sender_lease_token=token)
-    )
-    return token if taken else None
-
-
-def _renew(action_id: str, token: str) -> None:
-    Action.objects.filter(pk=action_id, sender_lease_token=token).update(
-        sender_lease_until=timezone.now() + LEASE
-    )
-
-
-def _release(action_id: str, token: str) -> None:
-    Action.objects.filter(pk=action_id, sender_lease_token=token).update(
-        sender_lease_until=None, sender_lease_token=""
-    )
-
-
-def send_chunk(action_id: str) -> Step:
+def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> Step:
     """Send one chunk of the action's due deliveries."""
     try:
         action = Action.objects.select_related("destination").get(pk=action_id)
@@ -163,14 +149,27 @@ def send_chunk(action_id: str) -> Step:
     attempts = start_attempts(action, due)
     started = time.monotonic()
     trace = CallTrace()
-    outcomes = attempt_chunk(action, destination, due, trace)
+    attempt_of = {a.delivery_id: a.pk for a in attempts}
+
+    def before_write(delivery_ids: list[int]) -> None:
+        # When the write began: an unknown outcome is looked up again only once
+        # Salesforce can no longer be working on it.
+        Delivery.objects.filter(pk__in=delivery_ids).update(updated_at=timezone.now())
+        Attempt.objects.filter(pk__in=[attempt_of[d] for d in delivery_ids]).update(outcome=WRITING)
+
+    outcomes = attempt_chunk(action, destination, due, trace, may_start, before_write)
     duration_ms = int((time.monotonic() - started) * 1000)
     record_outcomes(destination, due, attempts, outcomes, duration_ms, trace.last_usage)
     return Step.SENT
 
 
 def attempt_chunk(
-    action: Action, destination: Destination, due: list[Delivery], trace: CallTrace
+    action: Action,
+    destination: Destination,
+    due: list[Delivery],
+    trace: CallTrace,
+    may_start: Callable[[], bool] | None = None,
+    before_write: Callable[[list[int]], None] | None = None,
 ) -> dict[int, Outcome]:
     """Render, check, plan and send a chunk; one outcome per delivery."""
     spec = action_spec(action)
@@ -180,7 +179,14 @@ def attempt_chunk(
     outcomes = prepared.outcomes
     with client_for(destination, on_call=trace) as client:
         run = ChunkRun(
-            client, trace, planner_spec(spec, prepared.info), prepared.info, spec.required_fallback
+            client,
+            trace,
+            planner_spec(spec, prepared.info),
+            prepared.info,
+            spec.required_fallback,
+            may_start=may_start,
+            before_write=before_write,
+            request_time_limit=settings.SALESFORCE_REQUEST_TIME_LIMIT_SECONDS,
         )
         outcomes.update(run.run(prepared.items))
     return outcomes
@@ -194,9 +200,13 @@ def exclusive(action_id: str) -> Iterator[bool]:
     working on the action and the caller must not send (two senders could
     create the same record twice).
     """
-    token = _acquire(action_id)
+    token = acquire(action_id)
     try:
-        yield token is not None
+        if token is None:
+            yield False
+        else:
+            with Heartbeat(action_id, token):
+                yield True
     finally:
         if token is not None:
-            _release(action_id, token)
+            release(action_id, token)

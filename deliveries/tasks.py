@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from actions.models import Action
-from deliveries import bulk_polling, bulk_recovery, sender
+from deliveries import bulk_polling, bulk_recovery, doorbell, sender
 from deliveries.doorbell import ring
+from deliveries.followups import follow_up
+from deliveries.holding import retry_held_of_connected
 from deliveries.interrupted import recover_interrupted_sends
-from deliveries.models import DUE_STATUSES, Delivery
+from deliveries.models import DUE_STATUSES, Delivery, Status
 from deliveries.pruning import prune_old_bulk_jobs, prune_old_events, prune_old_rejections
 from monitoring import log_context
 from sources import dedup
@@ -37,17 +40,39 @@ def sweep() -> int:
     """Wake every action with due deliveries (every minute).
 
     Covers a lost task, a worker that died mid-chunk (its lease expires and
-    its half-sent deliveries are made due again), a retry coming due and a
-    quota pause ending; and for Bulk jobs, a lost poll follow-up and a job a
-    crashed worker left unclosed.
+    its half-sent deliveries are made due again), a retry coming due, a
+    quota pause ending and deliveries held by a destination that is still
+    connected (a session rejected twice); and for Bulk jobs, a lost poll
+    follow-up and a job a crashed worker left unclosed.
     """
     recover_interrupted_sends()
+    retry_held_of_connected()
+    _look_again_when_leases_end()
     bulk_recovery.recover_interrupted()
     bulk_polling.poll_due()
     due = Delivery.objects.filter(status__in=DUE_STATUSES, due_at__lte=timezone.now())
     action_ids = [str(a) for a in due.values_list("action_id", flat=True).distinct()]
     ring(action_ids)
     return len(action_ids)
+
+
+def _look_again_when_leases_end() -> None:
+    """A send in progress under a lease: look again the moment the lease would run out.
+
+    A sender at work renews its lease and the look finds it taken; a killed
+    one does not, and the look takes over then, not at the next sweep.
+    """
+    now = timezone.now()
+    in_progress = (
+        Delivery.objects.filter(
+            status=Status.SENDING, bulk_send__isnull=True, action__sender_lease_until__gte=now
+        )
+        .values_list("action_id", "action__sender_lease_until")
+        .distinct()
+    )
+    for action_id, lease_until in in_progress:
+        assert lease_until is not None  # filtered on
+        follow_up(doorbell.SEND_TASK, str(action_id), lease_until + timedelta(seconds=1))
 
 
 def prune() -> int:

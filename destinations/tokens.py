@@ -57,7 +57,9 @@ def client_for(destination: Destination, on_call: Callable[[Call], None] | None 
         raise _auth_error(reason, "UNTRUSTED_HOST") from None
     tokens = DestinationTokens(destination)
     return SalesforceClient(
-        Connection(instance_url, settings.SALESFORCE_API_VERSION, tokens), on_call=on_call
+        Connection(instance_url, settings.SALESFORCE_API_VERSION, tokens),
+        on_call=on_call,
+        write_timeout=settings.SALESFORCE_WRITE_TIMEOUT_SECONDS,
     )
 
 

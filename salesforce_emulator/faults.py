@@ -8,7 +8,9 @@ matching requests or for a time window. Kinds:
 - ``500``: 500 UNKNOWN_EXCEPTION, nothing done.
 - ``unable_to_lock_row``: 400 UNABLE_TO_LOCK_ROW, nothing done; with
   ``rows`` (indexes) on an sObject Collections call, only those rows fail.
-- ``latency``: the request waits ``seconds`` first, then runs.
+- ``latency``: the request waits ``seconds`` first, then runs to its end even
+  when the client has given up meanwhile, as Salesforce does (a write slower
+  than the client's timeout still happens).
 - ``drop_connection``: the socket is closed without a response.
 - ``expire_tokens`` / ``revoke_tokens``: every access token of the org
   expires (or every token is revoked), then the request runs.

@@ -30,7 +30,7 @@ from destinations.salesforce.calls import Call
 from destinations.salesforce.connection import Connection
 from destinations.salesforce.errors import ErrorKind, SalesforceError, classify_record_error
 from destinations.salesforce.soql import object_name
-from destinations.salesforce.transport import DEFAULT_TIMEOUT, Transport
+from destinations.salesforce.transport import DEFAULT_TIMEOUT, DEFAULT_WRITE_TIMEOUT, Transport
 
 MAX_COLLECTION_SIZE = 200
 # Pages one query may read (2,000 rows each by default: 200,000 rows). Our
@@ -58,14 +58,21 @@ class SalesforceClient:
         on_call: Callable[[Call], None] | None = None,
         session: requests.Session | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        write_timeout: float = DEFAULT_WRITE_TIMEOUT,
         max_query_pages: int = MAX_QUERY_PAGES,
     ) -> None:
         self.connection = connection
         self._max_query_pages = max_query_pages
-        self._transport = Transport(connection, on_call=on_call, session=session, timeout=timeout)
+        self._transport = Transport(
+            connection, on_call=on_call, session=session, timeout=timeout, write_timeout=write_timeout
+        )
         self._root = connection.api_root
         # Bulk API 2.0 ingest, on the same transport (traced and counted alike).
         self.bulk = BulkIngest(self._transport, self._root)
+
+    def longest_call(self) -> float:
+        """The longest one call of this client can take, in seconds."""
+        return self._transport.longest_call()
 
     def close(self) -> None:
         """Close the HTTP session, unless the caller supplied it."""

@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 
 class ErrorKind(StrEnum):
@@ -49,6 +50,7 @@ class SalesforceError(Exception):
         message: str = "",
         fields: list[str] | None = None,
         retry_after: float | None = None,
+        outcome_unknown: bool = False,
     ) -> None:
         super().__init__(message or error_code)
         self.kind = kind
@@ -57,6 +59,9 @@ class SalesforceError(Exception):
         self.message = message
         self.fields = list(fields or [])
         self.retry_after = retry_after
+        # A write was sent and no answer came (a timeout, a connection lost
+        # after sending): Salesforce may have carried it out, or may still be.
+        self.outcome_unknown = outcome_unknown
 
     def __str__(self) -> str:
         status = f" (HTTP {self.status})" if self.status is not None else ""
@@ -136,6 +141,19 @@ def classify_record_error(errors: list[dict[str, Any]]) -> SalesforceError:
     return SalesforceError(
         _row_kind([p["errorCode"] for p in problems]), error_code=code, message=message, fields=fields
     )
+
+
+def never_sent(exc: Exception) -> bool:
+    """Whether a request that got no answer surely never reached the server.
+
+    Only a connection that was never made (refused, no route, connect
+    timeout) is sure; a read timeout or a connection reset may come after the
+    server took the whole request.
+    """
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError)
 
 
 def classify_transport_error(exc: Exception) -> SalesforceError:

@@ -27,16 +27,33 @@ from destinations.salesforce.errors import (
     SalesforceError,
     classify_response,
     classify_transport_error,
+    never_sent,
 )
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = "salesforce-destination/0.1 (self-hosted customer-data pipeline destination)"
 DEFAULT_TIMEOUT = 30.0
+# Salesforce gives a synchronous API request (a query, an sObject Collections
+# call) at most ten minutes before it ends it. Until then, a write the client
+# gave up on may still be carried out: giving up sooner only turns a slow
+# success into an unknown outcome. So a write waits for its answer as long as
+# Salesforce may work on it, plus a margin for the answer to travel.
+REQUEST_TIME_LIMIT = 600.0
+DEFAULT_WRITE_TIMEOUT = REQUEST_TIME_LIMIT + 15.0
+# Opening the connection sends nothing, so giving up on it early is safe.
+CONNECT_TIMEOUT = 10.0
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 # A misbehaving proxy may answer megabytes of HTML; the trace keeps the start.
 MAX_TEXT_BODY = 16_384
 
 OnCall = Callable[[Call], None]
+
+
+def longest_call(timeout: float, write_timeout: float) -> float:
+    """The longest one ``Transport.send`` can take: a write refused as
+    unauthenticated, a token refresh, and the write again."""
+    return 2 * (CONNECT_TIMEOUT + max(timeout, write_timeout)) + CONNECT_TIMEOUT + timeout
 
 
 def new_session() -> requests.Session:
@@ -90,14 +107,20 @@ class Transport:
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        write_timeout: float = DEFAULT_WRITE_TIMEOUT,
     ) -> None:
-        if not timeout or timeout <= 0:
+        if not timeout or timeout <= 0 or not write_timeout or write_timeout <= 0:
             raise ValueError("every call needs a positive timeout")
         self.connection = connection
         self.on_call = on_call
         self.owns_session = session is None
         self.session = session if session is not None else new_session()
         self.timeout = timeout
+        self.write_timeout = write_timeout
+
+    def longest_call(self) -> float:
+        """The longest one ``send`` can take, in seconds."""
+        return longest_call(self.timeout, self.write_timeout)
 
     def close(self) -> None:
         if self.owns_session:
@@ -165,20 +188,23 @@ class Transport:
         if request.text:
             headers["Accept"] = "text/csv"
         started = time.perf_counter()
+        read_timeout = self.write_timeout if _writes_records(method, path) else self.timeout
         try:
             response = self.session.request(
                 method,
                 url,
                 data=None if payload is None else payload.data,
                 headers=headers,
-                timeout=self.timeout,
+                timeout=(min(CONNECT_TIMEOUT, read_timeout), read_timeout),
                 # A redirect from the data API is unexpected; following it could
                 # carry the token somewhere else.
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
             self._report(method, path, query, body, None, None, started, False, None)
-            raise classify_transport_error(exc) from exc
+            unanswered = classify_transport_error(exc)
+            unanswered.outcome_unknown = method in WRITE_METHODS and not never_sent(exc)
+            raise unanswered from exc
         answer = _Answer(response.status_code, _parse_body(response), response.headers)
         error = classify_response(answer.status, answer.body, answer.headers)
         counted = is_counted(answer.status, error.error_code if error else "")
@@ -211,6 +237,16 @@ class Transport:
             # The trace must not change the outcome: a write Salesforce made
             # would otherwise be reported as failed, then retried and doubled.
             logger.exception("on_call failed for %s %s", method, path)
+
+
+def _writes_records(method: str, path: str) -> bool:
+    """A synchronous write of records (sObject Collections, sObject rows).
+
+    Bulk API steps (create a job, upload, close) write no record while the
+    request runs: Salesforce does that afterwards, and the Bulk job's own
+    recovery finds out what happened. They keep the short timeout.
+    """
+    return method in WRITE_METHODS and "/jobs/" not in path
 
 
 def _parse_body(response: requests.Response) -> Any:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alerts import settings_changes
 from alerts.models import AlertSettings, Incident, Notification
+from salesforce_emulator.control_guard import TOKEN_HEADER
 from tests.engine.conftest import deliver, identify, make_action, send
 
 
@@ -23,7 +24,12 @@ def webhook_to(destination: Any, url: str, **thresholds: Any) -> str:
 
 def control(sf: Any, path: str, body: dict[str, Any] | None = None) -> None:
     """A call to the emulator's control API over HTTP (faults, tokens, rules)."""
-    response = requests.post(sf.emulator.urls["control"] + path, json=body or {}, timeout=5)
+    response = requests.post(
+        sf.emulator.urls["control"] + path,
+        json=body or {},
+        headers={TOKEN_HEADER: sf.emulator.control_token},
+        timeout=5,
+    )
     assert response.status_code in (200, 201, 204), response.text
 
 

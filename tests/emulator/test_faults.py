@@ -3,6 +3,8 @@ import time
 import pytest
 import requests
 
+from salesforce_emulator.control_guard import TOKEN_HEADER
+
 from .conftest import Api, refresh
 
 
@@ -44,6 +46,29 @@ def test_it_adds_latency(api: Api, org):
     started = time.perf_counter()
     assert api.get("/limits").status_code == 200
     assert time.perf_counter() - started >= 0.2
+
+
+def test_a_slow_write_is_carried_out_after_the_client_gave_up(api: Api, org, salesforce_emulator):
+    # Armed through the control API, as an operator would.
+    control = f"{salesforce_emulator.urls['control']}/orgs/{org.name}/faults"
+    fault = {"kind": "latency", "path": "/composite/sobjects", "method": "POST", "seconds": 0.6, "count": 1}
+    headers = {TOKEN_HEADER: salesforce_emulator.control_token}
+    assert requests.post(control, json=fault, headers=headers, timeout=5).status_code == 201
+    records = {
+        "allOrNone": False,
+        "records": [{"attributes": {"type": "Lead"}, "LastName": "D", "Company": "C"}],
+    }
+
+    with pytest.raises(requests.Timeout):
+        api.post("/composite/sobjects", json=records, timeout=0.2)
+    assert org.records("Lead") == []
+
+    # As Salesforce does, the request runs to its end: the record appears once.
+    for _ in range(300):
+        if org.records("Lead"):
+            break
+        time.sleep(0.01)
+    assert [r["LastName"] for r in org.records("Lead")] == ["D"]
 
 
 def test_it_drops_the_connection_without_an_answer(api: Api, org):

@@ -56,7 +56,7 @@ class Org:
             **kwargs,
         )
         answer.raise_for_status()
-        return answer.json()
+        return answer.json() if answer.content else None
 
     @property
     def _mark(self) -> int:

@@ -6,23 +6,28 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.conf import settings
+from django.db import OperationalError, connection
+from django.db.models import QuerySet
+from django.test import TestCase
 from django.utils import timezone
+from django_q.models import Schedule
 
 from actions.models import Action
-from deliveries import doorbell, recording, sender, tasks
+from deliveries import doorbell, lease, recording, sender, tasks
 from deliveries.doorbell import _enqueue
-from deliveries.models import Delivery, Status
+from deliveries.interrupted import WRITING
+from deliveries.models import Attempt, Delivery, Status
 from deliveries.pruning import prune_old_events
 from sources.models import Event
-from tests.engine.conftest import deliver, identify, make_action, send
+from tests.engine.conftest import deliver, identify, make_action, path, send
 
 
 def test_it_lets_only_one_sender_hold_an_action(destination):
     action = make_action(destination, "lead", "create")
 
-    first = sender._acquire(str(action.pk))
-    second = sender._acquire(str(action.pk))
+    first = lease.acquire(str(action.pk))
+    second = lease.acquire(str(action.pk))
 
     assert first is not None
     assert second is None
@@ -34,7 +39,7 @@ def test_it_takes_over_an_expired_lease(destination):
         sender_lease_until=timezone.now() - timedelta(seconds=1), sender_lease_token="dead"
     )
 
-    assert sender._acquire(str(action.pk)) is not None
+    assert lease.acquire(str(action.pk)) is not None
 
 
 @pytest.fixture
@@ -135,7 +140,8 @@ def test_it_hands_a_long_backlog_to_a_fresh_task(
     with django_capture_on_commit_callbacks(execute=True):
         sender.run(str(action.pk), max_seconds=0)
 
-    assert Delivery.objects.filter(status=Status.DELIVERED).count() == 2
+    # Out of time before its first call: nothing sent, nothing spent, all still due.
+    assert list(Delivery.objects.values_list("status", "attempts").distinct()) == [(Status.PENDING, 0)]
     assert queued == [("deliveries.tasks.send_action", str(action.pk))]
     assert Action.objects.get(pk=action.pk).sender_lease_until is None
 
@@ -147,7 +153,7 @@ def _interrupted_chunk(action, source, minutes_ago):
     [attempt] = recording.start_attempts(action, [delivery])
     past = timezone.now() - timedelta(minutes=minutes_ago)
     Delivery.objects.filter(pk=delivery.pk).update(last_attempt_at=past)
-    Action.objects.filter(pk=action.pk).update(sender_lease_until=past + sender.LEASE, wake_queued_at=None)
+    Action.objects.filter(pk=action.pk).update(sender_lease_until=past + lease.LEASE, wake_queued_at=None)
     return delivery, attempt
 
 
@@ -181,10 +187,98 @@ def test_the_sweep_leaves_a_send_whose_lease_still_runs(destination, source, que
 def test_the_sweep_leaves_a_recent_send(destination, source, queued):
     action = make_action(destination, "lead", "create")
     Action.objects.filter(pk=action.pk).update(sender_lease_until=None)
-    delivery, _ = _interrupted_chunk(action, source, minutes_ago=1)
+    delivery, _ = _interrupted_chunk(action, source, minutes_ago=0.2)
     Action.objects.filter(pk=action.pk).update(sender_lease_until=None)
 
     assert tasks.sweep() == 0
 
     delivery.refresh_from_db()
     assert delivery.status == Status.SENDING
+
+
+def test_the_sweep_looks_again_when_the_lease_of_a_send_in_progress_would_run_out(
+    destination, source, queued
+):
+    action = make_action(destination, "lead", "create")
+    _interrupted_chunk(action, source, minutes_ago=0.2)
+    lease_until = Action.objects.get(pk=action.pk).sender_lease_until
+    assert lease_until is not None
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tasks.sweep()
+
+    [look] = Schedule.objects.filter(func=doorbell.SEND_TASK, args=repr(str(action.pk)))
+    # Within a second of the lease's end: a killed sender is taken over then, not a minute later.
+    assert lease_until < look.next_run <= lease_until + timedelta(seconds=1)
+
+
+def test_a_write_a_dead_worker_left_unanswered_is_looked_up_again_only_after_salesforces_time_limit(
+    destination, source, queued
+):
+    action = make_action(destination, "lead", "upsert", matchers=[("Email", path("traits.email"))])
+    delivery, attempt = _interrupted_chunk(action, source, minutes_ago=6)
+    Attempt.objects.filter(pk=attempt.pk).update(outcome=WRITING)
+    write_started = timezone.now() - timedelta(minutes=6)
+    Delivery.objects.filter(pk=delivery.pk).update(updated_at=write_started)
+
+    tasks.sweep()
+
+    delivery.refresh_from_db()
+    limit = timedelta(seconds=settings.SALESFORCE_REQUEST_TIME_LIMIT_SECONDS)
+    assert delivery.status == Status.RETRYING
+    assert delivery.due_at >= write_started + limit
+
+
+def test_the_heartbeat_renews_the_lease_while_its_sender_works(transactional_db, destination):
+    action = make_action(destination, "lead", "create")
+    token = lease.acquire(str(action.pk))
+    assert token is not None
+    first = _lease_until(action)
+
+    with lease.Heartbeat(str(action.pk), token, every=0.05) as heartbeat:
+        for _ in range(200):
+            if _lease_until(action) > first:
+                break
+            threading.Event().wait(0.02)
+        assert heartbeat.fresh()
+
+    assert _lease_until(action) > first
+    lease.release(str(action.pk), token)
+    assert Action.objects.get(pk=action.pk).sender_lease_until is None
+
+
+def _lease_until(action):
+    until = Action.objects.get(pk=action.pk).sender_lease_until
+    assert until is not None
+    return until
+
+
+def test_the_release_survives_a_connection_the_database_dropped(transactional_db, destination, monkeypatch):
+    action = make_action(destination, "lead", "create")
+    token = lease.acquire(str(action.pk))
+    assert token is not None
+    closed: list[bool] = []
+    real_close, real_update = connection.close, QuerySet.update
+
+    def dropped_once(self, **changes):
+        if not closed:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_update(self, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", dropped_once)
+
+    def close() -> None:
+        closed.append(True)
+        real_close()
+
+    monkeypatch.setattr(connection, "close", close)
+
+    lease.release(str(action.pk), token)
+
+    monkeypatch.undo()
+    assert closed == [True]
+    assert _lease_until_or_none(action) is None
+
+
+def _lease_until_or_none(action):
+    return Action.objects.get(pk=action.pk).sender_lease_until

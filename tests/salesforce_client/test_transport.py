@@ -1,5 +1,7 @@
 """The HTTP chokepoint, with answers no emulator gives: proxies, redirects, odd bodies."""
 
+import contextlib
+import json
 import logging
 
 import pytest
@@ -9,7 +11,7 @@ import responses
 from destinations.salesforce.client import SalesforceClient
 from destinations.salesforce.connection import Connection
 from destinations.salesforce.errors import ErrorKind, SalesforceError
-from destinations.salesforce.transport import MAX_TEXT_BODY, USER_AGENT
+from destinations.salesforce.transport import DEFAULT_WRITE_TIMEOUT, MAX_TEXT_BODY, USER_AGENT
 
 ORIGIN = "https://acme.my.salesforce.com"
 API = f"{ORIGIN}/services/data/v62.0"
@@ -66,7 +68,8 @@ def test_it_sends_the_user_agent_the_token_and_a_timeout(client):
 
     assert seen["User-Agent"] == USER_AGENT
     assert seen["Authorization"] == "Bearer 00Dxx!token"
-    assert seen["timeout"] == 30
+    # Connecting sends nothing: given up on after 10 s; a read waits 30 s for its answer.
+    assert seen["timeout"] == (10, 30)
 
 
 @responses.activate
@@ -257,3 +260,21 @@ def test_it_reads_the_counts_and_message_of_a_failed_job(client):
 def test_it_refuses_a_job_id_that_would_change_the_path(client):
     with pytest.raises(ValueError, match="not a job id"):
         client.bulk.info("../sobjects")
+
+
+@responses.activate
+def test_a_record_write_waits_for_salesforces_request_limit_and_a_bulk_step_does_not(client):
+    seen = []
+
+    def answer(request):
+        seen.append(request.req_kwargs["timeout"])
+        return 200, {}, json.dumps([{"id": "00Q000000000001AAA", "success": True, "errors": []}])
+
+    responses.add_callback(responses.POST, f"{API}/composite/sobjects", callback=answer)
+    responses.add_callback(responses.PATCH, f"{JOBS}/750000000000001AAA", callback=answer)
+
+    client.create("Lead", [{"LastName": "Doe"}])
+    with contextlib.suppress(SalesforceError):
+        client.bulk.close("750000000000001AAA")
+
+    assert seen == [(10, DEFAULT_WRITE_TIMEOUT), (10, 30)]
