@@ -32,7 +32,9 @@ def _env(tmp_path, public_url):
     environ = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL") and not k.startswith("SALESFORCE_")
+        # The browser tests' async relaxation is for the test process alone.
+        if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        and not k.startswith("SALESFORCE_")
     }
     return environ | {
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -99,8 +99,8 @@ def test_it_uses_redis_as_the_broker_only_when_redis_url_is_set(tmp_path):
 
 def test_it_counts_sign_ins_in_redis_when_set_and_in_the_database_otherwise(tmp_path):
     expression = 's.CACHES["default"]["BACKEND"]'
-    with_redis = _settings(tmp_path, expression, SECRET_KEY="k", REDIS_URL="redis://127.0.0.1:6379/4")
-    without = _settings(tmp_path, expression, SECRET_KEY="k")
+    with_redis = _settings(tmp_path, expression, SECRET_KEY=STRONG_KEY, REDIS_URL="redis://127.0.0.1:6379/4")
+    without = _settings(tmp_path, expression, SECRET_KEY=STRONG_KEY)
 
     assert with_redis.stdout.strip() == '"django.core.cache.backends.redis.RedisCache"', with_redis.stderr
     assert without.stdout.strip() == '"django.core.cache.backends.db.DatabaseCache"', without.stderr

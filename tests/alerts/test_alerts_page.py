@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.urls import reverse
 from django_q.models import Schedule
@@ -134,6 +136,11 @@ def test_it_lists_the_messages_sent_with_their_tries(team, target) -> None:
 
 
 def test_it_checks_alerts_every_minute_through_the_schedule() -> None:
+    # Installed by a data migration; a transactional test run before this
+    # one may have flushed it, so the migration's own step is run again.
+    installing = import_module("alerts.migrations.0002_check_alerts_schedule")
+    Schedule.objects.filter(name=installing.NAME).delete()
+    installing.install(django_apps, None)
     schedule = Schedule.objects.get(func="alerts.tasks.check_alerts")
 
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)

@@ -212,7 +212,7 @@ def test_it_emails_every_member_once_when_it_starts_and_once_when_it_ends(sf, de
 
     assert len(mail.outbox) == 2
     started, ended = mail.outbox
-    assert sorted(started.to) == ["member@example.com", "owner@example.com"]
+    assert sorted(started.to) == ["member@example.com", "owner@example.com", "viewer@example.com"]
     assert started.subject == "Acme production: Needs reconnecting (started)"
     assert "Salesforce refused the refresh token" in started.body
     assert ended.subject == "Acme production: Needs reconnecting (resolved)"

@@ -30,7 +30,7 @@ def _run(tmp_path, **env):
     environ |= {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "VAR_DIR": str(tmp_path),
-        "SECRET_KEY": "k",
+        "SECRET_KEY": "test-only-secret-key-protects-nothing-but-test-data-0123456789",
         "FIELD_ENCRYPTION_KEY": FERNET_KEY,
         **env,
     }

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 from django_q.models import Schedule
 
@@ -230,6 +232,11 @@ def test_it_queues_again_a_replay_that_stopped_moving_and_it_resumes(
 
 
 def test_it_resumes_replays_every_five_minutes_through_the_schedule() -> None:
+    # Installed by a data migration; a transactional test run before this
+    # one may have flushed it, so the migration's own step is run again.
+    installing = import_module("replays.migrations.0002_resume_stalled_schedule")
+    Schedule.objects.filter(name=installing.NAME).delete()
+    installing.install(django_apps, None)
     schedule = Schedule.objects.get(func="replays.tasks.resume_stalled")
 
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
