@@ -15,6 +15,7 @@ import ctypes.util
 import os
 import signal
 import sys
+from collections.abc import Callable
 
 # From <linux/prctl.h>.
 PR_SET_PDEATHSIG = 1
@@ -51,3 +52,25 @@ def _die_with_parent() -> None:
     # signal comes, and this process is already someone else's child.
     if os.getppid() != _forking_pid:
         os.kill(os.getpid(), signal.SIGTERM)
+
+
+def child_ends_with_this_process() -> Callable[[], None] | None:
+    """A ``preexec_fn`` for ``subprocess.Popen``: the child is sent SIGTERM when this process dies.
+
+    For a supervisor whose children run in sessions of their own (so that a
+    terminal's Ctrl-C reaches only the supervisor): killed with SIGKILL, it
+    would otherwise leave them serving headless. None where the platform
+    cannot do it (not Linux). libc is loaded here, in the parent: the child
+    only makes the call, between fork and exec.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    parent = os.getpid()
+
+    def ask_for_sigterm() -> None:
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0 and os.getppid() != parent:
+            # The parent died between the fork and the request: no signal would come.
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return ask_for_sigterm

@@ -113,7 +113,10 @@ def _serving(tmp_path, stop: str = "ctrl-c", **extra_env: str) -> Iterator[Serve
 def _stop(server: subprocess.Popen, how: str) -> float:
     """Signal the server as ``how`` says; the seconds until it exited."""
     started = time.monotonic()
-    if how in ("sigterm", "sighup"):
+    if how == "sigkill":
+        # serve alone, as the OOM killer or `kill -9 <pid>` would: no chance to stop its children.
+        server.send_signal(signal.SIGKILL)
+    elif how in ("sigterm", "sighup"):
         server.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGHUP)
     else:
         os.killpg(server.pid, signal.SIGINT)
@@ -282,3 +285,15 @@ def test_it_starts_the_demo_org_on_free_ports_when_its_own_are_taken(settings):
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
+
+
+def test_its_children_end_when_serve_itself_is_killed(tmp_path):
+    with _serving(tmp_path, stop="sigkill") as served:
+        sign_in(served.base, served.banner)
+
+    assert len(served.descendants) >= 6, served.descendants
+    deadline = time.monotonic() + 20
+    while any(running(pid) for pid in served.descendants) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(running(pid) for pid in served.descendants)
+    assert port_is_free(int(served.base.rpartition(":")[2]))

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from config.mail import startup_warning
 from config.public_url import bind_disagreement, public_url_for
+from deliveries.orphans import child_ends_with_this_process
 from destinations.salesforce.oauth import CALLBACK_PATH
 from sources.provisioning import create_source
 from workspaces.provisioning import create_demo_owner
@@ -131,7 +132,12 @@ def _child(command: list[str], env: dict[str, str]) -> subprocess.Popen[Any]:
     (a deadlock that keeps the port bound). Outside it, each child hears
     only the one signal `serve` sends it.
     """
-    return subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
+    return subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=_ENDS_WITH_SERVE)  # noqa: S603
+
+
+# Out of the terminal's reach, the children would outlive a `serve` killed
+# with SIGKILL (or by the OOM killer); the kernel ends them instead.
+_ENDS_WITH_SERVE = child_ends_with_this_process()
 
 
 # The demo org listens next to the web app (8100-8104 beside 8000), so that
@@ -168,7 +174,9 @@ def _run_emulator(
     if first_port is not None:
         for position, name in enumerate(_DEMO_PORTS):
             command += [f"--{name}-port", str(first_port + position)]
-    emulator = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)  # noqa: S603
+    emulator = subprocess.Popen(  # noqa: S603
+        command, stdout=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_ENDS_WITH_SERVE
+    )
     assert emulator.stdout is not None
     try:
         urls = json.loads(_first_line(emulator.stdout, timeout=30))
