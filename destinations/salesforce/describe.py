@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from destinations import api_usage
 from destinations.models import DescribeCache, Destination
+from destinations.salesforce import person_accounts
 from destinations.salesforce.client import SalesforceClient
 from destinations.tokens import client_for
 
@@ -112,7 +113,7 @@ def _fetch_objects(destination: Destination) -> list[dict[str, Any]]:
 
 def _fetch_object(destination: Destination, name: str) -> dict[str, Any]:
     with _client(destination) as client:
-        return client.describe(name)
+        return person_accounts.add_person_types(client, client.describe(name))
 
 
 def _client(destination: Destination) -> SalesforceClient:
