@@ -123,7 +123,7 @@ def test_it_refuses_a_person_account_without_a_last_name_before_sending(person_o
 
 
 def test_it_still_needs_a_name_for_a_business_account_in_the_same_org(person_org, destination, source):
-    business_fields = [
+    business_fields: list[dict[str, object]] = [
         {"field": "RecordTypeId", "mapping": _record_type(person_org, "Business_Account")},
         {"field": "Phone", "mapping": path("traits.phone")},
         {"field": "Name", "mapping": path("traits.company")},
