@@ -5,20 +5,12 @@ from __future__ import annotations
 import json
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from actions.config_io import export_workspace
 from actions.models import Action
 from deliveries.models import Status
 from tests.engine.conftest import deliver, identify, make_action, path, send
-
-
-@pytest.fixture
-def person_org(sf):
-    """The emulated org with Person Accounts switched on before the destination connects."""
-    sf.control("PATCH", "/features", json={"person_accounts": True})
-    return sf
 
 
 def _record_type(sf, developer_name: str) -> str:
