@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from actions.models import Action
@@ -50,3 +51,21 @@ def test_it_saves_an_upsert_matched_on_person_email(team, person_org, destinatio
     assert response.status_code == 302, response.content.decode()
     action = Action.objects.get(name="Person accounts")
     assert (action.sobject, action.record_matchers[0]["field"]) == ("Account", "PersonEmail")
+
+
+def _preview(team, destination, traits: dict[str, str]) -> str:
+    pasted = json.dumps({"type": "identify", "userId": "u1", "traits": traits})
+    form = _person_form(kind="custom_object", operation="create", event_json=pasted)
+    response = team.client_for("owner").post(action_url(destination, "preview"), form, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_it_previews_a_person_account_as_needing_its_last_name_not_its_name(team, person_org, destination):
+    ready = _preview(team, destination, {"last_name": "Lee", "email": "ann@example.com"})
+    missing = _preview(team, destination, {"first_name": "Ann", "email": "ann@example.com"})
+
+    assert "Required fields are missing" not in ready
+    assert "composite/sobjects" in ready
+    assert "Required fields are missing: [LastName]" in missing
+    assert person_org.records("Account") == []
