@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from actions.config_io import export_workspace
 from actions.models import Action
-from deliveries.models import Status
+from deliveries.models import Delivery, Status
+from destinations.salesforce import describe
 from tests.engine.conftest import deliver, identify, make_action, path, send
 
 
@@ -155,5 +158,22 @@ def test_it_imports_a_person_account_action_and_sends_with_it(
 
     [delivery] = deliver(action)
 
+    assert delivery.status == Status.DELIVERED, delivery.error_message
+    assert _only_account(person_org) == ("Ann Lee", True, "ann@example.com")
+
+
+def test_it_retries_when_the_person_record_types_cannot_be_read_for_now(person_org, destination, source):
+    action = _person_action(person_org, destination, "create")
+    send(source, identify("u1", last_name="Lee", first_name="Ann", email="ann@example.com"))
+    # The next describe of Account reads the record types again, and that query meets a 503.
+    describe.forget(destination)
+    person_org.control("POST", "/faults", json={"kind": "503", "path": "/query", "count": 1})
+
+    [delivery] = deliver(action)
+
+    assert (delivery.status, delivery.status_code) == (Status.RETRYING, 503)
+    assert person_org.records("Account") == []
+    Delivery.objects.filter(pk=delivery.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    [delivery] = deliver(action)
     assert delivery.status == Status.DELIVERED, delivery.error_message
     assert _only_account(person_org) == ("Ann Lee", True, "ann@example.com")
