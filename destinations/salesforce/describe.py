@@ -61,6 +61,10 @@ def describe_object(destination: Destination, sobject: str) -> dict[str, Any]:
     """The whole describe answer of one object (fields, recordTypeInfos, ...)."""
     name = object_name(destination, sobject)
     body: dict[str, Any] = _cached(destination, name.lower(), lambda: _fetch_object(destination, name))
+    if person_accounts.has_person_accounts(body) and person_accounts.PERSON_TYPES_KEY not in body:
+        # Cached before person record types were read with it: read it again now.
+        DescribeCache.objects.filter(destination=destination, sobject=name.lower()).update(fetched_at=None)
+        body = _cached(destination, name.lower(), lambda: _fetch_object(destination, name))
     return body
 
 

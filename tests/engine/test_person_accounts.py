@@ -12,6 +12,7 @@ from django.utils import timezone
 from actions.config_io import export_workspace
 from actions.models import Action
 from deliveries.models import Delivery, Status
+from destinations.models import DescribeCache
 from destinations.salesforce import describe
 from tests.engine.conftest import deliver, identify, make_action, path, send
 
@@ -177,3 +178,19 @@ def test_it_retries_when_the_person_record_types_cannot_be_read_for_now(person_o
     [delivery] = deliver(action)
     assert delivery.status == Status.DELIVERED, delivery.error_message
     assert _only_account(person_org) == ("Ann Lee", True, "ann@example.com")
+
+
+def test_it_reads_again_an_account_describe_cached_without_its_person_record_types(
+    person_org, destination, source
+):
+    # As an install cached it before it read person record types with the describe.
+    cached = DescribeCache.objects.get(destination=destination, sobject="account")
+    cached.body = {k: v for k, v in cached.body.items() if k != "personRecordTypeIds"}
+    cached.save()
+    action = _person_action(person_org, destination, "create")
+    send(source, identify("u1", last_name="Lee", email="ann@example.com"))
+
+    [delivery] = deliver(action)
+
+    assert delivery.status == Status.DELIVERED, delivery.error_message
+    assert "personRecordTypeIds" in DescribeCache.objects.get(pk=cached.pk).body
