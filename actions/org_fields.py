@@ -27,6 +27,8 @@ class OrgFields:
     sobject: str
     # By API name, as describe gives them; None when the org's fields are not known.
     fields: dict[str, dict[str, Any]] | None = None
+    # The whole describe answer (record types too), when known.
+    described: dict[str, Any] | None = None
     # Objects a Custom Object action may write (createable), when known.
     objects: list[Choice] = field(default_factory=list)
     note: str = ""
@@ -69,7 +71,8 @@ def for_editor(destination: Destination, kind: str, sobject: str) -> OrgFields:
         if not name:
             found.note = "Choose the Salesforce object to see its fields."
             return found
-        found.fields = describe.fields(destination, name)
+        found.described = describe.describe_object(destination, name)
+        found.fields = {field["name"]: field for field in found.described.get("fields", [])}
         found.sobject = describe.object_name(destination, name)
     except describe.UnknownObject as exc:
         found.note = str(exc)

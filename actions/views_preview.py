@@ -62,6 +62,7 @@ def preview(request: HttpRequest, workspace_id: uuid.UUID, destination_id: uuid.
             event.payload if isinstance(event, Event) else event,
             org.fields,
             settings.SALESFORCE_API_VERSION,
+            described=org.described,
         )
     context: dict[str, Any] = {
         "preview": result,

@@ -45,13 +45,13 @@ def action_spec(action: Action) -> ActionSpec:
 def prepare(spec: ActionSpec, destination: Destination, due: list[Delivery]) -> Prepared | dict[int, Outcome]:
     """The rendered items, or one outcome per delivery when the object cannot be described."""
     try:
-        fields = describe.fields(destination, spec.sobject)
+        body = describe.describe_object(destination, spec.sobject)
     except SalesforceError as error:
         return {d.pk: outcome_of_error(error) for d in due}
     except describe.UnknownObject as unknown:
         # Known from the org's object list: no write was sent to find out.
         return {d.pk: refused("NOT_FOUND", str(unknown)) for d in due}
-    prepared = Prepared(Describe(fields))
+    prepared = Prepared(Describe.of_object(body))
     for delivery in due:
         rendered = render(spec, delivery.event.payload, prepared.info, delivery.pk)
         if isinstance(rendered, Verdict):

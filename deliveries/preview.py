@@ -72,9 +72,18 @@ class Preview:
 
 
 def preview(
-    action: Action, event: Mapping[str, Any], fields: Mapping[str, Any] | None, api_version: str
+    action: Action,
+    event: Mapping[str, Any],
+    fields: Mapping[str, Any] | None,
+    api_version: str,
+    *,
+    described: Mapping[str, Any] | None = None,
 ) -> Preview:
-    """What ``action`` (saved or not) would do with ``event``; ``fields`` is the org's describe, if known."""
+    """What ``action`` (saved or not) would do with ``event``.
+
+    ``fields`` is the org's describe of the object's fields, if known;
+    ``described`` the whole answer, whose record types tell person accounts apart.
+    """
     result = Preview()
     result.matches, result.why_not = _trigger(action.trigger, event)
     result.errors = validate_action(action.settings(), fields)
@@ -82,7 +91,10 @@ def preview(
         result.refused = "Choose an operation to see the requests."
         return result
     spec = action_spec(action)
-    info = Describe(dict(fields) if fields is not None else None)
+    if described is not None:
+        info = Describe.of_object(described)
+    else:
+        info = Describe(dict(fields) if fields is not None else None)
     rendered = render(spec, event, info, PREVIEW_ID)
     if isinstance(rendered, Verdict):
         result.refused = f"{rendered.error_code}: {rendered.message}"

@@ -8,7 +8,7 @@ not convert to the field's type, missing record-matcher values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -17,6 +17,7 @@ from actions.mapping.budget import MappingTooLarge
 from actions.mapping.evaluation import FieldTooLarge
 from deliveries.planner import Item, Matcher, Spec, Verdict
 from destinations.salesforce.bulk_csv import NULL as BULK_NULL
+from destinations.salesforce.person_accounts import PERSON_TYPES_KEY
 from destinations.salesforce.types import ConversionError, convert
 
 FieldInfo = Mapping[str, Any]  # one field of a describe result
@@ -42,9 +43,38 @@ class ActionSpec:
 class Describe:
     """Field metadata of one object, looked up without regard to case."""
 
-    def __init__(self, fields: Mapping[str, FieldInfo] | None) -> None:
+    def __init__(
+        self,
+        fields: Mapping[str, FieldInfo] | None,
+        *,
+        person_record_types: Iterable[str] = (),
+        default_record_type: str | None = None,
+    ) -> None:
         self.known = fields is not None
         self._by_lower = {name.lower(): info for name, info in (fields or {}).items()}
+        # Compared on the 15-character body, so both id forms match.
+        self.person_record_types = frozenset(str(rt)[:15] for rt in person_record_types)
+        self.default_record_type = default_record_type
+
+    @classmethod
+    def of_object(cls, body: Mapping[str, Any]) -> Describe:
+        """From a whole describe answer: fields, and which record types make person accounts."""
+        fields = {str(f["name"]): f for f in body.get("fields", [])}
+        default = next(
+            (
+                str(info["recordTypeId"])
+                for info in body.get("recordTypeInfos", [])
+                if info.get("defaultRecordTypeMapping") and info.get("available", True)
+            ),
+            None,
+        )
+        return cls(fields, person_record_types=body.get(PERSON_TYPES_KEY, ()), default_record_type=default)
+
+    def is_person_type(self, record_type_id: Any) -> bool:
+        """Whether a record of ``record_type_id`` (the default one when not given) is a person account."""
+        chosen = record_type_id if isinstance(record_type_id, str) and record_type_id else None
+        chosen = chosen or self.default_record_type
+        return chosen is not None and chosen[:15] in self.person_record_types
 
     def field(self, name: str) -> FieldInfo | None:
         return self._by_lower.get(name.lower())
@@ -62,14 +92,20 @@ class Describe:
                 lengths[name] = length
         return lengths
 
-    def required_to_create(self, fallback: tuple[str, ...]) -> list[str]:
+    def required_to_create(self, fallback: tuple[str, ...], record_type_id: Any = None) -> list[str]:
         if not self.known:
             return list(fallback)
-        return [
+        required = [
             str(info["name"])
             for info in self._by_lower.values()
             if info.get("createable") and not info.get("nillable") and not info.get("defaultedOnCreate")
         ]
+        if self.is_person_type(record_type_id):
+            # Salesforce derives a person account's Name from its first and last
+            # names: describe still calls Name required, but LastName is what it needs.
+            required = [name for name in required if name.lower() != "name"]
+            required.append(self.canonical("LastName"))
+        return required
 
 
 def planner_spec(action: ActionSpec, describe: Describe) -> Spec:
@@ -103,8 +139,9 @@ def render(
 
 def missing_required(fields: Mapping[str, Any], describe: Describe, fallback: tuple[str, ...]) -> list[str]:
     """Fields a new record needs that ``fields`` leaves empty."""
-    present = {name.lower() for name, value in fields.items() if value is not None and value != ""}
-    return [name for name in describe.required_to_create(fallback) if name.lower() not in present]
+    present = {name.lower(): value for name, value in fields.items() if value is not None and value != ""}
+    required = describe.required_to_create(fallback, present.get("recordtypeid"))
+    return [name for name in required if name.lower() not in present]
 
 
 class _Refused(Exception):

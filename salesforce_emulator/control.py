@@ -20,6 +20,7 @@ requests that carry the control token from the control port's own address
     POST   /orgs/{org}/tokens/expire          expire every access token
     POST   /orgs/{org}/tokens/revoke          revoke every token
     PATCH  /orgs/{org}/user                   {"active": false}
+    PATCH  /orgs/{org}/features               {"person_accounts": true} (in place; reset undoes it)
     POST   /orgs/{org}/refresh-race           {"count": 1}
     GET|POST|DELETE /orgs/{org}/validation-rules
     GET|POST|DELETE /orgs/{org}/duplicate-rules
@@ -96,8 +97,24 @@ class ControlApi:
             org = self.emulator.orgs.get(parts[1])
             if org is None:
                 raise ControlError(404, f"no org {parts[1]!r}; use production or sandbox")
+            if parts[2:] == ["features"] and method == "PATCH":
+                return self._features(org, _json(request))
             return OrgControl(org).handle(request, parts[2:])
         raise ControlError(404, "no such control resource")
+
+    def _features(self, org: Org, changes: dict[str, Any]) -> Response:
+        unknown = sorted(set(changes) - {"person_accounts"})
+        if unknown:
+            raise ControlError(400, f"unknown feature {unknown[0]!r}; the one feature is person_accounts")
+        wanted = changes.get("person_accounts", org.person_accounts)
+        if not isinstance(wanted, bool):
+            raise ControlError(400, "person_accounts takes a bool")
+        if wanted:
+            self.emulator.enable_person_accounts(org.name)
+        elif org.person_accounts:
+            # As on Salesforce, the feature cannot be turned off; a reset rebuilds the org.
+            raise ControlError(409, "Person Accounts cannot be turned off once enabled; POST /reset")
+        return responses.json_response({"person_accounts": org.person_accounts})
 
     def _index(self) -> Response:
         orgs = self.emulator.orgs
@@ -194,6 +211,7 @@ class OrgControl:
             "user_id": org.user_id,
             "username": org.username,
             "user_active": org.user_active,
+            "person_accounts": org.person_accounts,
             "login_url": org.login_url,
             "instance_url": org.instance_url,
             "api_usage": {"used": org.limits.used, "max": org.limits.max},

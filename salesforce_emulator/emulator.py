@@ -54,9 +54,18 @@ class Emulator:
         """The ``production`` or ``sandbox`` org."""
         return self.orgs[name]
 
-    def _load_schema(self) -> Schema:
+    def enable_person_accounts(self, name: str) -> None:
+        """Turn Person Accounts on in one org, in place (records and tokens stay).
+
+        ``reset()`` brings the org back to what the configuration says.
+        """
+        org = self.orgs[name]
+        if not org.person_accounts:
+            org.enable_person_accounts(self._load_schema(person_accounts=True))
+
+    def _load_schema(self, *, person_accounts: bool | None = None) -> Schema:
         return load_schema(
-            person_accounts=self.config.person_accounts,
+            person_accounts=self.config.person_accounts if person_accounts is None else person_accounts,
             schema_file=self.config.schema_file,
             lead_company_optional=self.config.lead_company_optional_with_person_accounts,
         )

@@ -81,15 +81,7 @@ class Org:
         return self.config.username
 
     def _seed(self) -> None:
-        now = clock.stamp()
-        audit = {
-            "IsDeleted": False,
-            "CreatedDate": now,
-            "CreatedById": self.user_id,
-            "LastModifiedDate": now,
-            "LastModifiedById": self.user_id,
-            "SystemModstamp": now,
-        }
+        audit = self._audit()
         if self.schema.get("User") is not None:
             user = {
                 "Id": self.user_id,
@@ -103,19 +95,54 @@ class Org:
                 **audit,
             }
             self.store.insert("User", user)
-        if self.schema.get("RecordType") is not None:
-            for sobject in self.schema.objects:
-                for record_type in sobject.record_types:
-                    row = {
-                        "Id": record_type.record_type_id,
-                        "Name": record_type.name,
-                        "DeveloperName": record_type.developer_name,
-                        "SobjectType": sobject.name,
-                        "IsActive": True,
-                        "IsPersonType": record_type.is_person_type,
-                        **audit,
-                    }
-                    self.store.insert("RecordType", row)
+        self._seed_record_types(audit)
+
+    def _audit(self) -> dict[str, Any]:
+        now = clock.stamp()
+        return {
+            "IsDeleted": False,
+            "CreatedDate": now,
+            "CreatedById": self.user_id,
+            "LastModifiedDate": now,
+            "LastModifiedById": self.user_id,
+            "SystemModstamp": now,
+        }
+
+    def _seed_record_types(self, audit: dict[str, Any]) -> None:
+        if self.schema.get("RecordType") is None:
+            return
+        for sobject in self.schema.objects:
+            for record_type in sobject.record_types:
+                if self.store.get("RecordType", record_type.record_type_id) is not None:
+                    continue
+                row = {
+                    "Id": record_type.record_type_id,
+                    "Name": record_type.name,
+                    "DeveloperName": record_type.developer_name,
+                    "SobjectType": sobject.name,
+                    "IsActive": True,
+                    "IsPersonType": record_type.is_person_type,
+                    **audit,
+                }
+                self.store.insert("RecordType", row)
+
+    @property
+    def person_accounts(self) -> bool:
+        """Whether the org has Person Accounts: its Account has ``IsPersonAccount``."""
+        account = self.schema.get("Account")
+        return account is not None and account.field("IsPersonAccount") is not None
+
+    def enable_person_accounts(self, schema: Schema) -> None:
+        """Switch to ``schema`` (this org's with Person Accounts on), keeping records and tokens.
+
+        As on Salesforce, enabling the feature changes an org in place: what
+        was there stays, Account gains the person fields and record types.
+        """
+        with self.lock:
+            self.schema = schema
+            self.store.use_schema(schema)
+            self.schema_loaded_at = int(time.time())
+            self._seed_record_types(self._audit())
 
     # --- Reading what arrived -------------------------------------------------
 

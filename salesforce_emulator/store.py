@@ -51,6 +51,16 @@ class RecordStore:
         # Live (not deleted) records per object, so /limits need not scan.
         self._live: dict[str, int] = dict.fromkeys(self._records, 0)
 
+    def use_schema(self, schema: Schema) -> None:
+        """Read and write by ``schema`` from now on (same objects, fields added or changed)."""
+        self.schema = schema
+        for sobject in schema.objects:
+            if sobject.name not in self._records:
+                self._records[sobject.name] = {}
+                self._live[sobject.name] = 0
+        # Indexes hold the old fields' key rules; they are rebuilt on the next lookup.
+        self._indexes.clear()
+
     # --- RecordSource --------------------------------------------------------
 
     def all(self, object_name: str) -> Iterable[Record]:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from destinations import api_usage
 from destinations.models import DescribeCache, Destination
+from destinations.salesforce import person_accounts
 from destinations.salesforce.client import SalesforceClient
 from destinations.tokens import client_for
 
@@ -60,6 +61,10 @@ def describe_object(destination: Destination, sobject: str) -> dict[str, Any]:
     """The whole describe answer of one object (fields, recordTypeInfos, ...)."""
     name = object_name(destination, sobject)
     body: dict[str, Any] = _cached(destination, name.lower(), lambda: _fetch_object(destination, name))
+    if person_accounts.has_person_accounts(body) and person_accounts.PERSON_TYPES_KEY not in body:
+        # Cached before person record types were read with it: read it again now.
+        DescribeCache.objects.filter(destination=destination, sobject=name.lower()).update(fetched_at=None)
+        body = _cached(destination, name.lower(), lambda: _fetch_object(destination, name))
     return body
 
 
@@ -112,7 +117,7 @@ def _fetch_objects(destination: Destination) -> list[dict[str, Any]]:
 
 def _fetch_object(destination: Destination, name: str) -> dict[str, Any]:
     with _client(destination) as client:
-        return client.describe(name)
+        return person_accounts.add_person_types(client, client.describe(name))
 
 
 def _client(destination: Destination) -> SalesforceClient:

@@ -75,6 +75,13 @@ def sf(salesforce_emulator, settings) -> Org:
 
 
 @pytest.fixture
+def person_org(sf) -> Org:
+    """The emulated org with Person Accounts switched on (ask for it before ``destination``)."""
+    sf.control("PATCH", "/features", json={"person_accounts": True})
+    return sf
+
+
+@pytest.fixture
 def destination(sf, team, source: KeyedSource) -> Destination:
     tokens = sf.org.mint_tokens()
     destination = Destination.objects.create(
