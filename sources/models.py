@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import models
 
 from sources.keys import generate_write_key, hash_write_key, key_hint
+from sources.stored_json import TolerantDecoder
 from workspaces.models import Workspace
 
 
@@ -61,7 +62,7 @@ class Event(models.Model):
     email = models.CharField(max_length=254, blank=True, default="")
     timestamp = models.DateTimeField()
     received_at = models.DateTimeField()
-    payload = models.JSONField()
+    payload = models.JSONField(decoder=TolerantDecoder)
 
     class Meta:
         constraints = [

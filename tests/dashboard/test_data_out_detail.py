@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
 from deliveries.models import Attempt, Delivery
+from sources.models import Event
 from tests.dashboard.data_out_support import block_emails, data_out_url, delivery_url, lead, sent
 from tests.engine.conftest import deliver, make_action, send
 
@@ -110,6 +114,21 @@ def test_it_shows_an_event_stored_nested_900_deep(team, sf, destination, source)
         deep = {"a": deep}
     delivery.event.payload["properties"] = {"deep": deep}
     delivery.event.save()
+
+    response = team.client_for("member").get(delivery_url(delivery))
+
+    assert response.status_code == 200
+    assert "[nested too deep to show]" in response.content.decode()
+
+
+def test_it_shows_an_event_stored_nested_deeper_than_the_decoder_can_read(team, sf, destination, source):
+    # Stored before intake capped nesting, as deep as SQLite's JSON allows:
+    # deeper than Python's decoder reaches from inside a request.
+    action = sent(sf, destination, source, lead("u1"))
+    delivery = Delivery.objects.get(action=action)
+    text = '{"a":' * 995 + "1" + "}" * 995
+    stored_as = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    Event.objects.filter(pk=delivery.event_id).update(payload=RawSQL(stored_as, [text]))  # noqa: S611 - a constant, as old rows hold
 
     response = team.client_for("member").get(delivery_url(delivery))
 
