@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from actions.mapping.validation import validate as mapping_errors
 from actions.models import Action
 from actions.triggers import TriggerSyntaxError, explain, parse
 from actions.validation import Errors, validate_action
@@ -89,6 +90,11 @@ def preview(
     result.errors = validate_action(action.settings(), fields)
     if not action.operation:
         result.refused = "Choose an operation to see the requests."
+        return result
+    # Evaluation trusts a mapping to have passed validation (it is saved only
+    # then); the editor's unsaved contents may not have, and are not run.
+    if mapping_errors(action.settings()):
+        result.refused = "Fix the mapping errors above to see the requests."
         return result
     spec = action_spec(action)
     if described is not None:
