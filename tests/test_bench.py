@@ -17,20 +17,65 @@ def test_it_runs_every_mode_and_the_reference_on_a_few_events():
 
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench.py"), "--events", "200", "--latency-ms", "1",
-         "--reference-events", "5"],
+         "--reference-events", "5", "--steady-rate", "20", "--steady-seconds", "3", "--lanes-events", "100"],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr
-    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
-    assert [row.split(" | ")[0] for row in rows[2:]] == [
-        "| rest-create",
-        "| rest-upsert-email",
-        "| rest-upsert-external",
-        "| bulk-upsert",
+    tables = _tables(result.stdout)
+    assert [row[0] for row in tables["mode | events/s"]] == [
+        "rest-create",
+        "rest-upsert-email",
+        "rest-upsert-external",
+        "bulk-upsert",
     ]
     assert "reference rest-upsert-email: 5 events" in result.stdout
     assert "2.00 calls/event" in result.stdout
+
+    costs = {row[0]: row for row in tables["mode | worker CPU/event"]}
+    assert list(costs) == [
+        "rest-create",
+        "rest-upsert-email",
+        "rest-upsert-external",
+        "bulk-upsert",
+        "steady",
+        "lanes, 1 cluster",
+        "lanes, 3 clusters",
+    ]
+    for mode, (_, cpu, per_chunk, per_event, stored) in costs.items():
+        # Every mode cost the workers CPU, SQL statements in chunks, and rows on disk.
+        assert _number(cpu.removesuffix(" µs")) > 0, mode
+        assert _number(per_chunk.split(" ")[0]) > 0, mode
+        assert float(per_event) > 0, mode
+        assert _number(stored) > 0, mode
+
+    (steady,) = tables["steady | offered"]
+    assert steady[1:3] == ["20 events/s for 3 s", "60"]
+    p50, p95 = (float(cell.removesuffix(" s")) for cell in steady[3:5])
+    assert 0 < p50 <= p95
+
+    assert [row[1:3] for row in tables["lanes | clusters"]] == [["1", "100"], ["3", "100"]]
+    assert "records created twice: 0; events without a record: 0" in result.stdout
+
+
+def _tables(stdout: str) -> dict[str, list[list[str]]]:
+    """The printed tables by their first two headings; each row's cells."""
+    tables: dict[str, list[list[str]]] = {}
+    rows: list[list[str]] | None = None
+    for line in stdout.splitlines():
+        if not line.startswith("| "):
+            rows = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        if rows is None:
+            rows = tables.setdefault(" | ".join(cells[:2]), [])
+        elif not cells[0].startswith("---"):
+            rows.append(cells)
+    return tables
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
 
 
 def test_it_runs_the_glob_growth_benchmark_over_every_pattern():
