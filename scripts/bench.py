@@ -441,6 +441,8 @@ def run_steady(action_id: Any, product: Product, rate: int, seconds: float) -> F
         cpu_seconds(cluster.roots),
         stored_bytes(),
     )
+    memory = PeakMemory(cluster.roots[0])
+    memory.start()
     session = requests.Session()
     session.auth = (key, "")
     after = last_delivery_id()
@@ -450,6 +452,8 @@ def run_steady(action_id: Any, product: Product, rate: int, seconds: float) -> F
         time.sleep(max(0.0, started + n / ticks_per_second - time.time()))
         post(session, f"{base}/v1/batch", body)
     pairs = settled(action_id, events, timeout=max(600.0, events / 20), after=after)
+    memory.running = False
+    memory.join()
     Action.objects.filter(pk=action_id).update(enabled=False)
     written = write_times(emulator.requests_since("production", since))
     received = dict(
@@ -467,7 +471,7 @@ def run_steady(action_id: Any, product: Product, rate: int, seconds: float) -> F
         max(done for _, done in pairs).timestamp() - started,
         emulator.used("production") - used_before,
         latencies,
-        0,
+        memory.peak,
         cpu_seconds(cluster.roots) - cpu_before,
         chunk_statements(cluster.var_dir, action_id, log_lines)[0],
         _growth(bytes_before, stored_bytes()),
