@@ -522,15 +522,17 @@ def run_lanes(
     finally:
         stop_all(extra)
     expected = {f"lanes-{n}-user-{i}@example.com" for n in (1, 3) for i in range(events)}
+    duplicates, missing = twice_and_missing(product.emulator.records("production", "Contact"), expected)
+    return LanesFigures([(1, one), (3, many)], duplicates, missing)
+
+
+def twice_and_missing(records: list[dict[str, Any]], expected: set[str]) -> tuple[int, int]:
+    """Of the records whose Email is expected: how many are extra copies, and how many Emails have none."""
     copies: dict[str, int] = {}
-    for record in product.emulator.records("production", "Contact"):
+    for record in records:
         if record.get("Email") in expected:
             copies[record["Email"]] = copies.get(record["Email"], 0) + 1
-    return LanesFigures(
-        [(1, one), (3, many)],
-        duplicates=sum(count - 1 for count in copies.values()),
-        missing=len(expected - set(copies)),
-    )
+    return sum(count - 1 for count in copies.values()), len(expected - set(copies))
 
 
 class ReferenceSender:

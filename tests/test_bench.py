@@ -17,7 +17,8 @@ def test_it_runs_every_mode_and_the_reference_on_a_few_events():
 
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench.py"), "--events", "200", "--latency-ms", "1",
-         "--reference-events", "5", "--steady-rate", "20", "--steady-seconds", "3", "--lanes-events", "100"],
+         "--reference-events", "5", "--steady-rate", "20", "--steady-seconds", "3", "--lanes-events", "100",
+         "--lanes", "2"],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
 
@@ -53,9 +54,30 @@ def test_it_runs_every_mode_and_the_reference_on_a_few_events():
     assert steady[1:3] == ["20 events/s for 3 s", "60"]
     p50, p95 = (float(cell.removesuffix(" s")) for cell in steady[3:5])
     assert 0 < p50 <= p95
+    # Every event's write was found in the emulator's request log.
+    assert "steady: the request log shows the writes of only" not in result.stdout
 
     assert [row[1:3] for row in tables["lanes | clusters"]] == [["1", "100"], ["3", "100"]]
     assert "records created twice: 0; events without a record: 0" in result.stdout
+    assert "DELIVERY_LANES=2:" in result.stdout
+
+
+def test_the_lanes_check_counts_records_created_twice_and_events_without_one():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import twice_and_missing
+
+    records = [
+        {"Email": "lanes-1-user-0@example.com"},
+        {"Email": "lanes-1-user-0@example.com"},
+        {"Email": "lanes-1-user-0@example.com"},
+        {"Email": "lanes-1-user-1@example.com"},
+        {"Email": "someone-else@example.com"},
+        {"Email": "someone-else@example.com"},
+        {"LastName": "No email"},
+    ]
+    expected = {f"lanes-1-user-{n}@example.com" for n in range(3)}
+
+    assert twice_and_missing(records, expected) == (2, 1)
 
 
 def _tables(stdout: str) -> dict[str, list[list[str]]]:
