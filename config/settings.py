@@ -309,6 +309,9 @@ SALESFORCE_DESCRIBE_MAX_AGE = env_int("SALESFORCE_DESCRIBE_MAX_AGE", 3600, minim
 # Deliveries.
 DELIVERY_RETRY_HOURS = env_int("DELIVERY_RETRY_HOURS", 4, minimum=0, maximum=24 * 7)
 DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10_000)
+# A file to which each sent chunk appends the number of SQL statements it ran
+# (the benchmark reads it); empty: nothing is counted.
+DELIVERY_STATEMENT_LOG = env_str("DELIVERY_STATEMENT_LOG")
 # How long a destination pauses when Salesforce says the org's request quota
 # is spent and gives no hint of when it comes back (the daily limit is a
 # rolling 24 hours, so looking again every quarter hour costs one call).

@@ -34,7 +34,7 @@ from deliveries.recording import record_outcomes, start_attempts
 from deliveries.rendering import planner_spec
 from destinations.models import ConnectionState, Destination
 from destinations.tokens import client_for
-from monitoring import chunk_timing
+from monitoring import chunk_timing, statement_log
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,9 @@ def run(action_id: str, max_seconds: float | None = None) -> None:
 
 def _timed_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> Step:
     started = time.monotonic()
-    step = send_chunk(action_id, may_start)
+    step = Step.NOTHING_DUE
+    with statement_log.counting(action_id, sent=lambda: step is Step.SENT):
+        step = send_chunk(action_id, may_start)
     if step is Step.SENT:
         try:
             chunk_timing.record(action_id, time.monotonic() - started)
