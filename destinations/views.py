@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliveries.holding import held_counts
-from destinations import api_usage, connect
+from destinations import api_usage, budget_gauge, connect
 from destinations.forms import DestinationForm, NewDestinationForm
 from destinations.models import Destination
 from destinations.salesforce import describe
@@ -147,6 +147,7 @@ def _render_detail(
         login_url=connect.login_url_for(destination),
         metadata=describe.summary(destination),
         metadata_max_age_minutes=max(1, settings.SALESFORCE_DESCRIBE_MAX_AGE // 60),
+        budget=budget_gauge.read(destination),
     )
     return render(request, "destinations/detail.html", context, status=status)
 
