@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from destinations.models import ApiCallHour
 from tests.browser.pages import LAPTOP, PHONE, horizontal_overflow
-from tests.engine.conftest import deliver, destination, identify, make_action, send, sf  # noqa: F401
+from tests.engine.budget_helpers import send_leads
+from tests.engine.conftest import destination, sf  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sf", "destination")]
 
@@ -30,13 +31,8 @@ def test_it_shows_the_spent_budget_as_figures_and_a_meter(
 ) -> None:
     settings.DELIVERY_CHUNK_SIZE = 1
     sf.control("PATCH", "/limits", json={"max": 40, "used": 12})
-    destination.api_budget_percent = 5
-    destination.save()
-    ApiCallHour.objects.all().delete()
-    action = make_action(destination, "lead", "create", trigger='type = "identify"')
-    send(source, *(identify(f"u{n}", last_name=f"L{n}", company="Acme") for n in range(3)))
     # The first call tells the sender the limit (40): 5 % of it is 2 calls, and the third delivery waits.
-    deliver(action)
+    send_leads(destination, source, 3, api_budget_percent=5)
     signed_in.set_viewport_size(SCREENS[screen])
 
     signed_in.goto(

@@ -6,8 +6,7 @@ import re
 
 from django.urls import reverse
 
-from destinations.models import ApiCallHour
-from tests.engine.conftest import deliver, identify, make_action, send
+from tests.engine.budget_helpers import send_leads
 
 
 def _page(team, destination):
@@ -26,15 +25,10 @@ def _figure(html, name):
 
 def test_it_shows_our_calls_the_orgs_the_limit_and_the_budget(sf, destination, source, team, settings):
     settings.DELIVERY_CHUNK_SIZE = 1
-    destination.api_budget_percent = 20
-    destination.save()
     # Other integrations spent 300 of the org's 2,000 calls.
     sf.control("PATCH", "/limits", json={"max": 2000, "used": 300})
-    ApiCallHour.objects.all().delete()
-    action = make_action(destination, "lead", "create", trigger='type = "identify"')
-    send(source, *(identify(f"u{n}", last_name=f"L{n}", company="Acme") for n in range(3)))
 
-    deliver(action)
+    send_leads(destination, source, 3, api_budget_percent=20)
     html = _page(team, destination)
 
     assert _figure(html, "ours") == 3
@@ -48,12 +42,7 @@ def test_it_shows_our_calls_the_orgs_the_limit_and_the_budget(sf, destination, s
 
 
 def test_it_says_when_a_fixed_budget_is_spent_and_when_it_resumes(sf, destination, source, team):
-    destination.api_budget_calls = 1
-    destination.save()
-    ApiCallHour.objects.all().delete()
-    action = make_action(destination, "lead", "create", trigger='type = "identify"')
-    send(source, identify("u1", last_name="L1", company="Acme"))
-    deliver(action)
+    send_leads(destination, source, 1, api_budget_calls=1)
 
     html = _page(team, destination)
 
