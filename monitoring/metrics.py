@@ -18,6 +18,7 @@ from prometheus_client.registry import Collector
 
 from actions.models import Action
 from deliveries.models import DUE_STATUSES, BulkJob, BulkPhase, Delivery
+from destinations import api_budget
 from destinations.models import Destination
 from monitoring.models import ChunkBucket, ChunkTiming
 from sources.models import IntakeTotals
@@ -35,6 +36,7 @@ class DatabaseCollector(Collector):
         yield _deliveries(actions)
         yield _queue_lag(actions, now)
         yield from _api_usage()
+        yield from _api_budget(now)
         yield _bulk_jobs()
         yield _chunk_durations(actions)
 
@@ -121,6 +123,30 @@ def _api_usage() -> Iterator[Metric]:
         limit.add_metric(labels, row["api_requests_max"] or 0)
     yield used
     yield limit
+
+
+def _api_budget(now: datetime) -> Iterator[Metric]:
+    ours = GaugeMetricFamily(
+        f"{PREFIX}_api_calls_last_24h",
+        "API calls this server spent for the destination in the last 24 hours (counted per hour).",
+        labels=["destination_id", "destination"],
+    )
+    budget = GaugeMetricFamily(
+        f"{PREFIX}_api_budget_calls",
+        "The destination's API budget in calls per 24 hours (left out while a share's org limit is unknown).",
+        labels=["destination_id", "destination"],
+    )
+    spent = api_budget.used_by_each(now)
+    for destination in Destination.objects.only(
+        "pk", "name", "api_budget_percent", "api_budget_calls", "api_requests_max"
+    ):
+        labels = [str(destination.pk), destination.name]
+        ours.add_metric(labels, spent.get(destination.pk, 0))
+        limit = api_budget.limit_of(destination)
+        if limit is not None:
+            budget.add_metric(labels, limit)
+    yield ours
+    yield budget
 
 
 def _bulk_jobs() -> Metric:
