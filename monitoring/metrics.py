@@ -103,16 +103,18 @@ def _queue_lag(actions: dict, now: datetime) -> Metric:
     return family
 
 
+def _per_destination(name: str, documentation: str) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, documentation, labels=["destination_id", "destination"])
+
+
 def _api_usage() -> Iterator[Metric]:
-    used = GaugeMetricFamily(
+    used = _per_destination(
         f"{PREFIX}_salesforce_api_requests_used",
         "API requests the org has used of its daily limit, as Salesforce last reported (Sforce-Limit-Info).",
-        labels=["destination_id", "destination"],
     )
-    limit = GaugeMetricFamily(
+    limit = _per_destination(
         f"{PREFIX}_salesforce_api_requests_limit",
         "The org's daily API request limit, as Salesforce last reported.",
-        labels=["destination_id", "destination"],
     )
     rows = Destination.objects.filter(api_requests_max__isnull=False).values(
         "pk", "name", "api_requests_used", "api_requests_max"
@@ -126,15 +128,13 @@ def _api_usage() -> Iterator[Metric]:
 
 
 def _api_budget(now: datetime) -> Iterator[Metric]:
-    ours = GaugeMetricFamily(
+    ours = _per_destination(
         f"{PREFIX}_api_calls_last_24h",
         "API calls this server spent for the destination in the last 24 hours (counted per hour).",
-        labels=["destination_id", "destination"],
     )
-    budget = GaugeMetricFamily(
+    budget = _per_destination(
         f"{PREFIX}_api_budget_calls",
         "The destination's API budget in calls per 24 hours (left out while a share's org limit is unknown).",
-        labels=["destination_id", "destination"],
     )
     spent = api_budget.used_by_each(now)
     for destination in Destination.objects.only(
@@ -150,10 +150,9 @@ def _api_budget(now: datetime) -> Iterator[Metric]:
 
 
 def _bulk_jobs() -> Metric:
-    family = GaugeMetricFamily(
+    family = _per_destination(
         f"{PREFIX}_bulk_jobs_in_flight",
         "Bulk API jobs started and not yet finished, per destination.",
-        labels=["destination_id", "destination"],
     )
     rows = (
         BulkJob.objects.exclude(phase=BulkPhase.FINISHED)
