@@ -4,8 +4,9 @@ Other integrations share the org's daily API limit. A destination may spend
 a share of it (``api_budget_percent`` of the limit Salesforce last reported
 in ``Sforce-Limit-Info``) or a fixed number of calls (``api_budget_calls``).
 The sender adds the calls it spent to an hourly row once per chunk; the
-rolling 24-hour use is the sum of the rows of the last 24 hours, so the
-budget frees up hour by hour as old rows fall out of the window.
+rolling 24-hour use is the sum of the rows whose hour ended less than 24
+hours ago, so the budget frees up hour by hour as old rows fall out of the
+window.
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ def hour_of(moment: datetime) -> datetime:
 
 
 def _since(now: datetime) -> datetime:
-    # An hour's row counts until its hour is 24 hours old: a call is never
-    # forgotten early, at worst it is remembered up to an hour too long.
-    return hour_of(now) - WINDOW + HOUR
+    # An hour's row counts until its last minute is 24 hours old: a call is
+    # never forgotten early, at worst it is remembered up to an hour too long.
+    return hour_of(now) - WINDOW
 
 
 def _window_rows(destination: Destination, now: datetime) -> list[tuple[datetime, int]]:
@@ -107,7 +108,7 @@ def resumes_at(rows: list[tuple[datetime, int]], limit: int) -> datetime | None:
     for hour, calls in rows:
         left -= calls
         if left < limit:
-            return hour + WINDOW
+            return hour + HOUR + WINDOW
     return None
 
 

@@ -122,8 +122,8 @@ class DescribeCache(models.Model):
 class ApiCallHour(models.Model):
     """The API calls a destination's sender spent in one hour (counted per chunk, not per call).
 
-    The rolling 24-hour count the budget compares is the sum of the last
-    24 rows; older rows are of no further use.
+    The rolling 24-hour count the budget compares is the sum of the rows whose
+    hour ended less than 24 hours ago; older rows are of no further use.
     """
 
     destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="api_call_hours")

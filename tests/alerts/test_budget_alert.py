@@ -42,8 +42,8 @@ def test_it_tells_once_when_the_budget_is_spent_and_once_when_it_frees_up(
     )
     assert "Its deliveries are held until " in started["summary"]
 
-    # A day later the counted hours have left the window.
-    ApiCallHour.objects.update(hour=F("hour") - timedelta(hours=24))
+    # A day and an hour later the counted hours have left the window.
+    ApiCallHour.objects.update(hour=F("hour") - timedelta(hours=25))
     tick(3)
     tick(9)
 

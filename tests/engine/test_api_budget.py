@@ -33,10 +33,10 @@ def _org_limit(sf, destination, maximum, used=0):
 
 
 def _a_day_passes(destination):
-    """Move the stored hours and held deliveries a day back, as if 24 hours had gone by."""
-    ApiCallHour.objects.filter(destination=destination).update(hour=F("hour") - timedelta(hours=24))
+    """Move the stored hours and held deliveries a day back, as if a day and an hour had gone by."""
+    ApiCallHour.objects.filter(destination=destination).update(hour=F("hour") - timedelta(hours=25))
     Delivery.objects.filter(destination=destination, status=Status.HELD).update(
-        due_at=F("due_at") - timedelta(hours=24), updated_at=F("updated_at") - timedelta(hours=24)
+        due_at=F("due_at") - timedelta(hours=25), updated_at=F("updated_at") - timedelta(hours=25)
     )
 
 
@@ -56,7 +56,8 @@ def test_it_holds_deliveries_once_the_share_of_the_org_limit_is_spent(sf, destin
     assert sf.api_calls() == 4
     assert api_budget.used(destination) == 4
     held = deliveries[-1]
-    resumes = api_budget.hour_of(held.updated_at) + timedelta(hours=24)
+    # Free again 24 hours after the end of the hour the calls were counted in.
+    resumes = ApiCallHour.objects.earliest("hour").hour + timedelta(hours=25)
     assert held.error_code == BUDGET_REACHED
     assert held.error_message == f"API budget reached — resumes at {resumes:%Y-%m-%d %H:%M} UTC"
     assert held.due_at == resumes
