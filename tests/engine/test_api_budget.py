@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from django.db.models import F
 
-from deliveries import execution, tasks
+from deliveries import execution, sender, tasks
 from deliveries.budget_hold import BUDGET_REACHED
 from deliveries.models import Delivery, Status
 from destinations import api_budget, api_usage
 from destinations.models import ApiCallHour
+from tests.engine.bulk_helpers import bulk_upsert, deliver_bulk
 from tests.engine.conftest import deliver, identify, make_action, send
 
 
@@ -121,3 +122,23 @@ def test_the_budget_is_checked_before_each_call_within_a_chunk(
     assert [d.status for d in deliveries] == [Status.DELIVERED] * 4 + [Status.HELD] * 2
     # Not sent is not a try spent.
     assert [d.attempts for d in deliveries[4:]] == [0, 0]
+
+
+def test_a_bulk_action_counts_its_job_calls_and_waits_once_they_spend_the_budget(sf, destination, source):
+    action = bulk_upsert(destination, batch_size=2)
+    _org_limit(sf, destination, 1000)
+    destination.api_budget_calls = 3
+    destination.save()
+    send(source, *(identify(f"c{n}", last_name=f"L{n}") for n in range(2)))
+
+    deliver_bulk(sf, action)
+
+    # A job takes more than three calls (create, upload, close, poll, results).
+    spent = sf.api_calls()
+    assert spent > 3
+    assert api_budget.used(destination) == spent
+    send(source, identify("c9", last_name="Late"))
+    sender.run(str(action.pk))
+    [late] = Delivery.objects.filter(event__payload__userId="c9")
+    assert (late.status, late.error_code) == (Status.HELD, BUDGET_REACHED)
+    assert sf.api_calls() == spent
