@@ -21,6 +21,7 @@ from actions import catalog
 from actions.mapping.lookalikes import literal_warnings
 from actions.models import Action
 from actions.validation import validate_action
+from deliveries.budget_hold import release_if_room
 from destinations import budget_values
 from destinations.connect import settings_changed
 from destinations.models import Destination
@@ -222,6 +223,8 @@ def _import_destination(
     if not created:
         # Where the org logs in changed: the same rule as the settings page.
         settings_changed(destination, was_sandbox=was_sandbox, was_login_url=was_login_url)
+        # A raised API budget sends what waited for it now.
+        release_if_room(destination)
     wanted = [sources[name] for name in spec.get("sources") or []]
     if {s.pk for s in destination.sources.all()} != {s.pk for s in wanted}:
         destination.sources.set(wanted)

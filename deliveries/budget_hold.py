@@ -3,7 +3,8 @@
 They wait as *held*, due when the rolling 24-hour use frees up again, with
 the reason and that time on each row; the sweep makes them due once that
 time has come (``holding.retry_held_of_connected``), and the sender checks
-the budget again before it spends anything.
+the budget again before it spends anything. Raising the budget releases
+them at once.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from deliveries.doorbell import ring
 from deliveries.execution import CallTrace
 from deliveries.models import DUE_STATUSES, Delivery, Status
+from destinations import api_budget
 from destinations.api_budget import Budget
 from destinations.models import Destination
 
@@ -37,6 +40,18 @@ def hold_for_budget(destination: Destination, budget: Budget) -> int:
         due_at=budget.resumes_at or now,
         updated_at=now,
     )
+
+
+def release_if_room(destination: Destination) -> list[str]:
+    """Make the deliveries held for the budget due now if it has room again (it was raised); the action ids."""
+    if api_budget.read(destination).reached:
+        return []
+    now = timezone.now()
+    held = Delivery.objects.filter(destination=destination, status=Status.HELD, error_code=BUDGET_REACHED)
+    action_ids = [str(a) for a in held.values_list("action_id", flat=True).distinct()]
+    held.update(status=Status.PENDING, due_at=now, updated_at=now)
+    ring(action_ids)
+    return action_ids
 
 
 def within(budget: Budget, trace: CallTrace) -> Callable[[], bool]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import F
+from django.urls import reverse
 
 from deliveries import execution, sender, tasks
 from deliveries.budget_hold import BUDGET_REACHED
 from deliveries.models import Delivery, Status
 from destinations import api_budget, api_usage
 from destinations.models import ApiCallHour
+from tests.engine.budget_helpers import send_leads
 from tests.engine.bulk_helpers import bulk_upsert, deliver_bulk
 from tests.engine.conftest import deliver, identify, make_action, send
 
@@ -142,3 +144,53 @@ def test_a_bulk_action_counts_its_job_calls_and_waits_once_they_spend_the_budget
     [late] = Delivery.objects.filter(event__payload__userId="c9")
     assert (late.status, late.error_code) == (Status.HELD, BUDGET_REACHED)
     assert sf.api_calls() == spent
+
+
+def _settings_saved(team, destination, **fields):
+    url = reverse(
+        "destinations:settings",
+        kwargs={"workspace_id": destination.workspace_id, "destination_id": destination.pk},
+    )
+    # The rest of the form as it stands: enabled, with its source.
+    current = {
+        "name": destination.name,
+        "enabled": "on",
+        "sources": [s.pk for s in destination.sources.all()],
+    }
+    return team.client_for("member").post(url, {**current, **fields})
+
+
+def test_raising_the_budget_sends_what_waited_for_it_at_once(sf, destination, source, team, settings):
+    settings.DELIVERY_CHUNK_SIZE = 1
+    action = send_leads(destination, source, 3, api_budget_calls=1)
+    [held] = Delivery.objects.filter(status=Status.HELD, error_code=BUDGET_REACHED)[:1]
+    page = team.client_for("viewer").get(
+        reverse(
+            "deliveries:detail",
+            kwargs={
+                "workspace_id": destination.workspace_id,
+                "destination_id": destination.pk,
+                "delivery_id": held.pk,
+            },
+        )
+    )
+    assert "Held because the destination's API budget is spent" in page.content.decode()
+
+    _settings_saved(team, destination, api_budget_calls="10")
+    destination.refresh_from_db()
+    assert (destination.enabled, destination.api_budget_calls) == (True, 10)
+    deliveries = deliver(action)
+
+    assert {d.status for d in deliveries} == {Status.DELIVERED}
+    assert api_budget.used(destination) == 3
+
+
+def test_saving_settings_while_the_budget_is_spent_releases_nothing(sf, destination, source, team, settings):
+    settings.DELIVERY_CHUNK_SIZE = 1
+    send_leads(destination, source, 3, api_budget_calls=1)
+
+    _settings_saved(team, destination, api_budget_calls="1", api_budget_percent="10")
+
+    destination.refresh_from_db()
+    assert (destination.api_budget_percent, destination.api_budget_calls) == (10, 1)
+    assert Delivery.objects.filter(status=Status.HELD).count() == 2
