@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from deliveries.doorbell import ring
@@ -33,11 +35,13 @@ def reason(resumes_at: datetime | None) -> str:
 def hold_for_budget(destination: Destination, budget: Budget) -> int:
     """Hold every delivery of the destination waiting to be sent; how many."""
     now = timezone.now()
+    resumes_at = budget.resumes_at or now
     return Delivery.objects.filter(destination=destination, status__in=DUE_STATUSES).update(
         status=Status.HELD,
         error_code=BUDGET_REACHED,
         error_message=reason(budget.resumes_at),
-        due_at=budget.resumes_at or now,
+        # A retry already due later than that keeps its own time.
+        due_at=Greatest(F("due_at"), Value(resumes_at, output_field=DateTimeField())),
         updated_at=now,
     )
 

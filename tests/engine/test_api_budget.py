@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from deliveries import execution, sender, tasks
 from deliveries.budget_hold import BUDGET_REACHED
@@ -194,3 +195,21 @@ def test_saving_settings_while_the_budget_is_spent_releases_nothing(sf, destinat
     destination.refresh_from_db()
     assert (destination.api_budget_percent, destination.api_budget_calls) == (10, 1)
     assert Delivery.objects.filter(status=Status.HELD).count() == 2
+
+
+def test_a_retry_due_after_the_budget_frees_up_keeps_its_time(sf, destination, source, settings):
+    action = send_leads(destination, source, 1, api_budget_calls=1)
+    send(
+        source,
+        identify("soon", last_name="Soon", company="Acme"),
+        identify("late", last_name="Late", company="Acme"),
+    )
+    later = timezone.now() + timedelta(days=3)
+    Delivery.objects.filter(event__payload__userId="late").update(status=Status.RETRYING, due_at=later)
+
+    deliver(action)
+
+    soon, late = (Delivery.objects.get(event__payload__userId=u) for u in ("soon", "late"))
+    assert (soon.status, late.status) == (Status.HELD, Status.HELD)
+    assert soon.due_at == ApiCallHour.objects.get().hour + timedelta(hours=25)
+    assert late.due_at == later
