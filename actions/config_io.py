@@ -21,6 +21,8 @@ from actions import catalog
 from actions.mapping.lookalikes import literal_warnings
 from actions.models import Action
 from actions.validation import validate_action
+from deliveries.budget_hold import release_if_room
+from destinations import budget_values
 from destinations.connect import settings_changed
 from destinations.models import Destination
 from destinations.salesforce.domains import UntrustedUrl, trusted_origin
@@ -45,7 +47,7 @@ ACTION_KEYS = (
     "batch_size",
     "clear_fields_on_null",
 )
-DESTINATION_KEYS = ("enabled", "is_sandbox", "login_url")
+DESTINATION_KEYS = ("enabled", "is_sandbox", "login_url", "api_budget_percent", "api_budget_calls")
 # Every key the file may hold at each level; anything else is refused by
 # name, so that a misspelt setting never goes silently unapplied.
 TOP_LEVEL_KEYS = ("version", "workspace", "sources", "destinations")
@@ -126,6 +128,7 @@ def check(config: Any) -> list[str]:
                     f"{where}.login_url: give the org's Salesforce login address alone, over https, "
                     "such as https://acme.my.salesforce.com."
                 )
+        problems += _budget_problems(where, destination)
         for name in destination.get("sources") or []:
             if name not in known_sources:
                 problems.append(f"{where}.sources: {name!r} is not among the file's sources.")
@@ -136,6 +139,20 @@ def check(config: Any) -> list[str]:
             problems += _unknown_action_keys(f"{where}.actions[{a_index}]", action)
             for key, messages in validate_action(_action_settings(action)).items():
                 problems.extend(f"{where}.actions[{a_index}].{key}: {m}" for m in messages)
+    return problems
+
+
+def _budget_problems(where: str, destination: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for key, read in (
+        ("api_budget_percent", budget_values.percent),
+        ("api_budget_calls", budget_values.calls),
+    ):
+        if key in destination:
+            try:
+                read(destination[key])
+            except budget_values.BadBudget as bad:
+                problems.append(f"{where}.{key}: {bad}")
     return problems
 
 
@@ -196,12 +213,18 @@ def _import_destination(
     values = {k: spec[k] for k in DESTINATION_KEYS if k in spec}
     if values.get("login_url"):
         values["login_url"] = trusted_origin(values["login_url"], settings.SALESFORCE_EXTRA_INSTANCE_HOSTS)
+    if "api_budget_percent" in values:
+        values["api_budget_percent"] = budget_values.percent(values["api_budget_percent"])
+    if "api_budget_calls" in values:
+        values["api_budget_calls"] = budget_values.calls(values["api_budget_calls"])
     changed = _assign(destination, values)
     if created or changed:
         destination.save()
     if not created:
         # Where the org logs in changed: the same rule as the settings page.
         settings_changed(destination, was_sandbox=was_sandbox, was_login_url=was_login_url)
+        # A raised API budget sends what waited for it now.
+        release_if_room(destination)
     wanted = [sources[name] for name in spec.get("sources") or []]
     if {s.pk for s in destination.sources.all()} != {s.pk for s in wanted}:
         destination.sources.set(wanted)

@@ -2,8 +2,7 @@
 
 A condition answers "is it happening now, and what does it look like"; the
 incidents module turns a change of answer into one message. A new condition
-(the API budget, when destinations get one) is one more function in
-``CHECKS``, under a new ``Condition`` value.
+is one more function in ``CHECKS``, under a new ``Condition`` value.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from django.db.models import Count, Min, Q
 
 from alerts.models import AlertSettings, Condition
 from deliveries.models import DUE_STATUSES, Delivery, Status
+from destinations import api_budget
 from destinations.models import ConnectionState, Destination
 
 FAILURE_WINDOW = timedelta(hours=1)
@@ -66,10 +66,26 @@ def lag(destination: Destination, settings: AlertSettings, now: datetime) -> Rea
     )
 
 
+def api_budget_spent(destination: Destination, _settings: AlertSettings, now: datetime) -> Reading:
+    budget = api_budget.read(destination, now)
+    if not budget.reached:
+        return Reading(False)
+    share = (
+        "a fixed number"
+        if destination.api_budget_calls is not None
+        else f"{destination.api_budget_percent} % of the org's daily limit"
+    )
+    resumes = f"{budget.resumes_at:%Y-%m-%d %H:%M} UTC" if budget.resumes_at else "when the budget is raised"
+    return Reading(
+        True,
+        f"{destination.name} spent {budget.used} API calls in the last 24 hours, its budget is {budget.limit} "
+        f"({share}). Its deliveries are held until {resumes}.",
+    )
+
+
 CHECKS: dict[str, Check] = {
     Condition.NEEDS_RECONNECT: needs_reconnect,
     Condition.FAILURES: failures,
     Condition.LAG: lag,
-    # API use past the destination's budget joins here once budgets exist:
-    # a Condition.API_BUDGET value, its check, and its title in messages.TITLES.
+    Condition.API_BUDGET: api_budget_spent,
 }

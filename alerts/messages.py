@@ -10,6 +10,7 @@ TITLES = {
     "needs_reconnect": "Needs reconnecting",
     "failures": "Deliveries failing",
     "lag": "Deliveries waiting",
+    "api_budget": "API budget spent",
 }
 # The order in which a digest lists what happened meanwhile.
 DIGEST_ORDER = ("delivered", "failed", "multiple_matches", "retrying", "held", "pending", "sending")

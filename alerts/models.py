@@ -41,6 +41,7 @@ class Condition(models.TextChoices):
     NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
     FAILURES = "failures", "Deliveries failing"
     LAG = "lag", "Deliveries waiting"
+    API_BUDGET = "api_budget", "API budget spent"
 
 
 class Incident(models.Model):

@@ -61,9 +61,13 @@ class CallTrace:
     calls: list[Call] = field(default_factory=list)
     # The org's API usage as the last answer reported it: (used, max).
     last_usage: tuple[int, int] | None = None
+    # Calls charged to the org's quota so far (``take`` does not reset it).
+    spent: int = 0
 
     def __call__(self, call: Call) -> None:
         self.calls.append(call)
+        if call.counted:
+            self.spent += 1
         if call.api_usage is not None:
             self.last_usage = call.api_usage
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from deliveries.budget_hold import BUDGET_REACHED
 from deliveries.doorbell import ring
 from deliveries.models import DUE_STATUSES, Delivery, Status
 from destinations.models import ConnectionState, Destination
@@ -55,6 +56,10 @@ def retry_held_of_connected(now: datetime | None = None) -> list[str]:
         status=Status.HELD,
         destination__state=ConnectionState.CONNECTED,
         updated_at__lte=now - HELD_WHILE_CONNECTED,
+    ).exclude(
+        # Held for the API budget: due when the budget frees up, not sooner.
+        error_code=BUDGET_REACHED,
+        due_at__gt=now,
     )
     action_ids = [str(a) for a in held.values_list("action_id", flat=True).distinct()]
     if action_ids:

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from actions.archiving import close_waiting
 from actions.models import Action
-from deliveries import bulk_polling, bulk_sending
+from deliveries import budget_hold, bulk_polling, bulk_sending
+from deliveries.budget_hold import hold_for_budget
 from deliveries.doorbell import ring
 from deliveries.execution import CallTrace, ChunkRun
 from deliveries.holding import hold_deliveries
@@ -32,6 +33,7 @@ from deliveries.outcomes import Outcome
 from deliveries.preparing import Prepared, action_spec, prepare
 from deliveries.recording import record_outcomes, start_attempts
 from deliveries.rendering import planner_spec
+from destinations import api_budget
 from destinations.models import ConnectionState, Destination
 from destinations.tokens import client_for
 from monitoring import chunk_timing, statement_log
@@ -137,6 +139,10 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> S
         return Step.BLOCKED
     if destination.is_paused():
         return Step.BLOCKED
+    budget = api_budget.read(destination)
+    if budget.reached:
+        hold_for_budget(destination, budget)
+        return Step.BLOCKED
     if bulk_sending.uses_bulk(action):
         # Passing by: jobs of this action due for a look are polled now, not at the next schedule.
         bulk_polling.poll_due(action_id)
@@ -151,6 +157,11 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> S
     attempts = start_attempts(action, due)
     started = time.monotonic()
     trace = CallTrace()
+    has_room = budget_hold.within(budget, trace)
+
+    def may_call() -> bool:
+        return has_room() and (may_start is None or may_start())
+
     attempt_of = {a.delivery_id: a.pk for a in attempts}
 
     def before_write(delivery_ids: list[int]) -> None:
@@ -159,7 +170,7 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> S
         Delivery.objects.filter(pk__in=delivery_ids).update(updated_at=timezone.now())
         Attempt.objects.filter(pk__in=[attempt_of[d] for d in delivery_ids]).update(outcome=WRITING)
 
-    outcomes = attempt_chunk(action, destination, due, trace, may_start, before_write)
+    outcomes = attempt_chunk(action, destination, due, trace, may_call, before_write)
     duration_ms = int((time.monotonic() - started) * 1000)
     record_outcomes(destination, due, attempts, outcomes, duration_ms, trace.last_usage)
     return Step.SENT

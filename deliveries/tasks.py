@@ -15,6 +15,7 @@ from deliveries.holding import retry_held_of_connected
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery, Status
 from deliveries.pruning import prune_old_bulk_jobs, prune_old_events, prune_old_rejections
+from destinations import api_budget
 from monitoring import log_context
 from sources import dedup
 
@@ -46,6 +47,7 @@ def sweep() -> int:
     follow-up and a job a crashed worker left unclosed.
     """
     recover_interrupted_sends()
+    api_budget.forget_old()
     retry_held_of_connected()
     _look_again_when_leases_end()
     bulk_recovery.recover_interrupted()

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from destinations import budget_values
 from destinations.models import Destination
 from destinations.salesforce.domains import UntrustedUrl, trusted_origin
 from workspaces.models import Workspace
@@ -20,10 +21,32 @@ class DestinationForm(forms.ModelForm):
         help_text="Your org's own login address, such as https://acme.my.salesforce.com. "
         "When set, it is used instead of the production or sandbox login host.",
     )
+    # Text fields read by ``budget_values``, whose refusals name the value given.
+    api_budget_percent = forms.CharField(
+        required=False,
+        label="API budget (% of the org's daily limit)",
+        help_text="Other integrations share the org's daily API limit: this destination spends at most "
+        "this share of it in any 24 hours, then holds its deliveries until the rolling use allows.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    api_budget_calls = forms.CharField(
+        required=False,
+        label="API budget in calls per 24 hours (optional)",
+        help_text="A fixed number of calls instead of a share; leave empty to use the share above.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
     class Meta:
         model = Destination
-        fields = ["name", "sources", "is_sandbox", "login_url", "enabled"]
+        fields = [
+            "name",
+            "sources",
+            "is_sandbox",
+            "login_url",
+            "enabled",
+            "api_budget_percent",
+            "api_budget_calls",
+        ]
         labels = {
             "is_sandbox": "Is Sandbox",
             "sources": "Connected sources",
@@ -53,6 +76,22 @@ class DestinationForm(forms.ModelForm):
             raise forms.ValidationError("This workspace already has a destination with this name.")
         return name
 
+    def clean_api_budget_percent(self) -> int:
+        given = self.cleaned_data["api_budget_percent"]
+        if not given.strip():
+            # Left out (a form that does not show it): unchanged.
+            return self.instance.api_budget_percent
+        try:
+            return budget_values.percent(given)
+        except budget_values.BadBudget as bad:
+            raise forms.ValidationError(str(bad)) from None
+
+    def clean_api_budget_calls(self) -> int | None:
+        try:
+            return budget_values.calls(self.cleaned_data["api_budget_calls"])
+        except budget_values.BadBudget as bad:
+            raise forms.ValidationError(str(bad)) from None
+
     def clean_login_url(self) -> str:
         url: str = self.cleaned_data["login_url"].strip()
         if not url:
@@ -68,6 +107,10 @@ class DestinationForm(forms.ModelForm):
 
 class NewDestinationForm(DestinationForm):
     """Add New: sources and settings; the destination is enabled once it is connected."""
+
+    # A new destination starts with the default budget, changed on its page.
+    api_budget_percent = None  # type: ignore[assignment]
+    api_budget_calls = None  # type: ignore[assignment]
 
     class Meta(DestinationForm.Meta):
         fields = ["sources", "name", "is_sandbox", "login_url"]

@@ -54,6 +54,11 @@ class Destination(models.Model):
     api_requests_used = models.PositiveIntegerField(null=True, blank=True)
     api_requests_max = models.PositiveIntegerField(null=True, blank=True)
     api_usage_at = models.DateTimeField(null=True, blank=True)
+    # The share of the org's daily API limit this destination may spend in
+    # any 24 hours (other integrations use the rest)...
+    api_budget_percent = models.PositiveSmallIntegerField(default=50)
+    # ...unless a fixed number of calls per 24 hours is set, which wins.
+    api_budget_calls = models.PositiveIntegerField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -112,3 +117,23 @@ class DescribeCache(models.Model):
 
     def __str__(self) -> str:
         return f"describe {self.sobject or '(objects)'} of {self.destination_id}"
+
+
+class ApiCallHour(models.Model):
+    """The API calls a destination's sender spent in one hour (counted per chunk, not per call).
+
+    The rolling 24-hour count the budget compares is the sum of the rows whose
+    hour ended less than 24 hours ago; older rows are of no further use.
+    """
+
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="api_call_hours")
+    hour = models.DateTimeField()
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["destination", "hour"], name="one_call_count_per_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calls} calls of {self.destination_id} at {self.hour:%Y-%m-%d %H:00}"

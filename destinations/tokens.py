@@ -16,6 +16,7 @@ processed" is transient and retried after a short wait.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -23,9 +24,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
-from destinations import crypto
+from destinations import api_budget, crypto
 from destinations.models import ConnectionState, Destination
 from destinations.needs_reconnect import mark_needs_reconnect
 from destinations.salesforce import oauth
@@ -35,6 +36,8 @@ from destinations.salesforce.connection import Connection
 from destinations.salesforce.domains import UntrustedUrl, trusted_origin
 from destinations.salesforce.errors import ErrorKind, SalesforceError
 from destinations.salesforce.oauth import OAuthApp, OAuthError, TokenGrant, same_id
+
+logger = logging.getLogger(__name__)
 
 # A refresh that loses a race at Salesforce is tried this many times in all.
 REFRESH_ATTEMPTS = 3
@@ -56,11 +59,38 @@ def client_for(destination: Destination, on_call: Callable[[Call], None] | None 
         mark_needs_reconnect(destination, reason)
         raise _auth_error(reason, "UNTRUSTED_HOST") from None
     tokens = DestinationTokens(destination)
+    # Every call made for the destination counts against its API budget,
+    # tallied once when the client closes (one UPDATE, not one per call).
+    tally = CallTally(destination.pk, on_call)
     return SalesforceClient(
         Connection(instance_url, settings.SALESFORCE_API_VERSION, tokens),
-        on_call=on_call,
+        on_call=tally,
         write_timeout=settings.SALESFORCE_WRITE_TIMEOUT_SECONDS,
+        on_close=tally.save,
     )
+
+
+class CallTally:
+    """Counts the calls Salesforce charged to the org, and adds them to the destination's hour."""
+
+    def __init__(self, destination_id: uuid.UUID, on_call: Callable[[Call], None] | None) -> None:
+        self.destination_id, self.on_call, self.counted = destination_id, on_call, 0
+
+    def __call__(self, call: Call) -> None:
+        if call.counted:
+            self.counted += 1
+        if self.on_call is not None:
+            self.on_call(call)
+
+    def save(self) -> None:
+        counted, self.counted = self.counted, 0
+        try:
+            api_budget.add_calls(self.destination_id, counted)
+        except DatabaseError:
+            # Raised from a client's close, it would hide what the caller was doing.
+            logger.warning(
+                "the API calls of destination %s were not counted", self.destination_id, exc_info=True
+            )
 
 
 def _auth_error(message: str, code: str = "NOT_CONNECTED") -> SalesforceError:

@@ -19,8 +19,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from deliveries.budget_hold import release_if_room
 from deliveries.holding import held_counts
-from destinations import api_usage, connect
+from destinations import api_usage, budget_gauge, connect
 from destinations.forms import DestinationForm, NewDestinationForm
 from destinations.models import Destination
 from destinations.salesforce import describe
@@ -147,6 +148,7 @@ def _render_detail(
         login_url=connect.login_url_for(destination),
         metadata=describe.summary(destination),
         metadata_max_age_minutes=max(1, settings.SALESFORCE_DESCRIBE_MAX_AGE // 60),
+        budget=budget_gauge.read(destination),
     )
     return render(request, "destinations/detail.html", context, status=status)
 
@@ -164,6 +166,8 @@ def destination_settings(
         return _render_detail(request, membership, destination, form, status=400)
     destination = form.save()
     reason = connect.settings_changed(destination, was_sandbox=was_sandbox, was_login_url=was_login_url)
+    # A raised budget sends what waited for it now, not when the old one would have freed up.
+    release_if_room(destination)
     if reason:
         messages.warning(request, f"Settings saved. {reason}")
     else:

@@ -18,6 +18,7 @@ from prometheus_client.registry import Collector
 
 from actions.models import Action
 from deliveries.models import DUE_STATUSES, BulkJob, BulkPhase, Delivery
+from destinations import api_budget
 from destinations.models import Destination
 from monitoring.models import ChunkBucket, ChunkTiming
 from sources.models import IntakeTotals
@@ -35,6 +36,7 @@ class DatabaseCollector(Collector):
         yield _deliveries(actions)
         yield _queue_lag(actions, now)
         yield from _api_usage()
+        yield from _api_budget(now)
         yield _bulk_jobs()
         yield _chunk_durations(actions)
 
@@ -101,16 +103,18 @@ def _queue_lag(actions: dict, now: datetime) -> Metric:
     return family
 
 
+def _per_destination(name: str, documentation: str) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, documentation, labels=["destination_id", "destination"])
+
+
 def _api_usage() -> Iterator[Metric]:
-    used = GaugeMetricFamily(
+    used = _per_destination(
         f"{PREFIX}_salesforce_api_requests_used",
         "API requests the org has used of its daily limit, as Salesforce last reported (Sforce-Limit-Info).",
-        labels=["destination_id", "destination"],
     )
-    limit = GaugeMetricFamily(
+    limit = _per_destination(
         f"{PREFIX}_salesforce_api_requests_limit",
         "The org's daily API request limit, as Salesforce last reported.",
-        labels=["destination_id", "destination"],
     )
     rows = Destination.objects.filter(api_requests_max__isnull=False).values(
         "pk", "name", "api_requests_used", "api_requests_max"
@@ -123,11 +127,32 @@ def _api_usage() -> Iterator[Metric]:
     yield limit
 
 
+def _api_budget(now: datetime) -> Iterator[Metric]:
+    ours = _per_destination(
+        f"{PREFIX}_api_calls_last_24h",
+        "API calls this server spent for the destination in the last 24 hours (counted per hour).",
+    )
+    budget = _per_destination(
+        f"{PREFIX}_api_budget_calls",
+        "The destination's API budget in calls per 24 hours (left out while a share's org limit is unknown).",
+    )
+    spent = api_budget.used_by_each(now)
+    for destination in Destination.objects.only(
+        "pk", "name", "api_budget_percent", "api_budget_calls", "api_requests_max"
+    ):
+        labels = [str(destination.pk), destination.name]
+        ours.add_metric(labels, spent.get(destination.pk, 0))
+        limit = api_budget.limit_of(destination)
+        if limit is not None:
+            budget.add_metric(labels, limit)
+    yield ours
+    yield budget
+
+
 def _bulk_jobs() -> Metric:
-    family = GaugeMetricFamily(
+    family = _per_destination(
         f"{PREFIX}_bulk_jobs_in_flight",
         "Bulk API jobs started and not yet finished, per destination.",
-        labels=["destination_id", "destination"],
     )
     rows = (
         BulkJob.objects.exclude(phase=BulkPhase.FINISHED)

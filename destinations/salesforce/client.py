@@ -60,8 +60,11 @@ class SalesforceClient:
         timeout: float = DEFAULT_TIMEOUT,
         write_timeout: float = DEFAULT_WRITE_TIMEOUT,
         max_query_pages: int = MAX_QUERY_PAGES,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.connection = connection
+        # Told when the client is closed (the caller tallies the calls it made).
+        self._on_close = on_close
         self._max_query_pages = max_query_pages
         self._transport = Transport(
             connection, on_call=on_call, session=session, timeout=timeout, write_timeout=write_timeout
@@ -77,6 +80,9 @@ class SalesforceClient:
     def close(self) -> None:
         """Close the HTTP session, unless the caller supplied it."""
         self._transport.close()
+        if self._on_close is not None:
+            on_close, self._on_close = self._on_close, None
+            on_close()
 
     def __enter__(self) -> SalesforceClient:
         return self
