@@ -14,7 +14,7 @@ from actions.models import Action
 from deliveries.models import Attempt, Delivery, Status
 from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
-from deliveries.saving import save_fields
+from deliveries.saving import save_fields, update_each
 from destinations.models import Destination
 
 # The error code of a create whose outcome is unknown (see ``_unknown``).
@@ -104,8 +104,8 @@ def record_outcomes(
         attempt.api_calls = outcome.api_calls
         attempt.outcome = delivery.status
         delivery.updated_at = now
-    save_fields(deliveries, _DELIVERY_FIELDS)
-    save_fields(attempts, ["duration_ms", "requests", "responses", "api_calls", "outcome"])
+    update_each(deliveries, _DELIVERY_FIELDS)
+    update_each(attempts, ["duration_ms", "requests", "responses", "api_calls", "outcome"])
     if api_usage is not None:
         Destination.objects.filter(pk=destination.pk).update(
             api_requests_used=api_usage[0], api_requests_max=api_usage[1], api_usage_at=now

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 _IDS_PER_UPDATE = 500
 
@@ -31,3 +31,45 @@ def save_fields(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
     for values, ids in groups.values():
         for start in range(0, len(ids), _IDS_PER_UPDATE):
             model._default_manager.filter(pk__in=ids[start : start + _IDS_PER_UPDATE]).update(**values)
+
+
+def update_each(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write ``fields`` of every object, each row its own values, in one statement per batch.
+
+    ``UPDATE table SET f = v.columnN FROM (VALUES (pk, f...), ...) AS v
+    WHERE table.pk = v.column1`` -- PostgreSQL and SQLite (3.33 and later)
+    both read it, and both name a VALUES list's columns ``column1``,
+    ``column2``... PostgreSQL is told each cell's type (a VALUES list of
+    parameters has none of its own).
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    # SQLite takes at most 32,766 parameters per statement.
+    per_batch = max(1, _PARAMETERS_PER_UPDATE // len(columns))
+    for start in range(0, len(objects), per_batch):
+        _update_batch(model, columns, objects[start : start + per_batch])
+
+
+_PARAMETERS_PER_UPDATE = 30_000
+
+
+def _update_batch(model: type[models.Model], columns: list[Any], objects: Sequence[models.Model]) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    typed = connection.vendor == "postgresql"
+    cell = [f"CAST(%s AS {f.cast_db_type(connection)})" if typed else "%s" for f in columns]
+    row = "(" + ", ".join(cell) + ")"
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(f.column)} = v.column{n}" for n, f in enumerate(columns[1:], start=2)
+    )
+    pk = connection.ops.quote_name(columns[0].column)
+    params: list[Any] = []
+    for obj in objects:
+        params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns)
+    # Only quoted names from the model's metadata are put in the text; every value is a parameter.
+    values = ", ".join([row] * len(objects))
+    sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {table}.{pk} = v.column1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

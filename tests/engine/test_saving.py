@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deliveries.models import Delivery, Status
-from deliveries.saving import save_fields
+from deliveries.saving import save_fields, update_each
 from tests.engine.conftest import identify, make_action, send
 
 
@@ -26,3 +26,28 @@ def test_it_writes_each_rows_own_values_with_one_update_per_distinct_set(sf, des
 
 def test_it_does_nothing_for_no_rows():
     save_fields([], ["status"])
+
+
+def test_update_each_writes_every_rows_own_values_in_one_statement(sf, destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, *(identify(f"u{n}", last_name="L", company="C") for n in range(5)))
+    deliveries = list(Delivery.objects.filter(action=action).order_by("id"))
+    for n, delivery in enumerate(deliveries):
+        delivery.record_id = f"00Q{n:015d}"
+        delivery.error_fields = [f"Field{n}", 'it\'s "quoted"']
+        delivery.created_record = None if n == 0 else n % 2 == 0
+        delivery.api_calls = n / 3
+
+    with CaptureQueriesContext(connection) as queries:
+        update_each(deliveries, ["record_id", "error_fields", "created_record", "api_calls"])
+
+    assert len(queries) == 1
+    stored = list(
+        Delivery.objects.filter(action=action)
+        .order_by("id")
+        .values_list("record_id", "error_fields", "created_record", "api_calls")
+    )
+    assert stored == [
+        (f"00Q{n:015d}", [f"Field{n}", 'it\'s "quoted"'], None if n == 0 else n % 2 == 0, n / 3)
+        for n in range(5)
+    ]
