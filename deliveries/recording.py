@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from actions.models import Action
-from deliveries.models import Attempt, Delivery, Status
+from deliveries.models import DUE_STATUSES, Attempt, Delivery, Status
 from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
 from deliveries.saving import save_fields, update_each
@@ -44,6 +44,21 @@ _DELIVERY_FIELDS = [
 ]
 
 
+def due_chunk(action_id: str, size: int) -> list[Delivery]:
+    """The action's next ``size`` due deliveries, oldest first, with their events, in one SELECT.
+
+    Each carries the number of its last attempt row (``last_attempt_number``),
+    so that numbering the new rows needs no second query.
+    """
+    last = Attempt.objects.filter(delivery=OuterRef("pk")).order_by("-number").values("number")[:1]
+    return list(
+        Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
+        .select_related("event")
+        .annotate(last_attempt_number=Subquery(last))
+        .order_by("id")[:size]
+    )
+
+
 @transaction.atomic
 def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
     """Mark the deliveries as sending and write their attempt rows, before anything is sent."""
@@ -71,8 +86,12 @@ def _last_attempt_numbers(due: list[Delivery]) -> dict[int, int]:
 
     Rows are numbered from the rows, not from ``Delivery.attempts``: a try
     that spent no retry (the quota was spent) is given back in the count but
-    keeps its row, so the next row must come after it.
+    keeps its row, so the next row must come after it. Deliveries read by
+    ``due_chunk`` carry the number already; others are asked for.
     """
+    if all(hasattr(d, "last_attempt_number") for d in due):
+        numbers = {d.pk: getattr(d, "last_attempt_number", None) for d in due}
+        return {pk: number for pk, number in numbers.items() if number is not None}
     rows = (
         Attempt.objects.filter(delivery__in=[d.pk for d in due])
         .order_by()
