@@ -11,6 +11,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from actions.models import Action
+from deliveries import shared_calls
 from deliveries.models import DUE_STATUSES, Attempt, Delivery, Status
 from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
@@ -112,19 +113,22 @@ def record_outcomes(
 ) -> None:
     now = timezone.now()
     paused_until = _pause_if_quota_spent(destination, outcomes.values(), now)
+    settled = []
     for delivery, attempt in zip(deliveries, attempts, strict=True):
         outcome = outcomes.get(delivery.pk) or Outcome(
             Result.RETRY, message="The attempt produced no outcome."
         )
+        settled.append(outcome)
         _apply(delivery, outcome, now, paused_until)
         attempt.duration_ms = duration_ms
-        attempt.requests = outcome.requests
-        attempt.responses = outcome.responses
         attempt.api_calls = outcome.api_calls
         attempt.outcome = delivery.status
         delivery.updated_at = now
+    shared_calls.store(destination, attempts, settled, now)
     update_each(deliveries, _DELIVERY_FIELDS)
-    update_each(attempts, ["duration_ms", "requests", "responses", "api_calls", "outcome"])
+    update_each(
+        attempts, ["duration_ms", "own_requests", "own_responses", "shared_calls", "api_calls", "outcome"]
+    )
     if api_usage is not None:
         Destination.objects.filter(pk=destination.pk).update(
             api_requests_used=api_usage[0], api_requests_max=api_usage[1], api_usage_at=now
