@@ -15,7 +15,7 @@ from deliveries import shared_calls
 from deliveries.models import DUE_STATUSES, Attempt, Delivery, Status
 from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
-from deliveries.saving import save_fields, update_each
+from deliveries.saving import insert_each, save_fields, update_each
 from destinations.models import Destination
 
 # The error code of a create whose outcome is unknown (see ``_unknown``).
@@ -77,9 +77,11 @@ def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
         ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
     )
     last = _last_attempt_numbers(due)
-    return Attempt.objects.bulk_create(
+    attempts = [
         Attempt(delivery=d, number=last.get(d.pk, 0) + 1, started_at=now, outcome="sending") for d in due
-    )
+    ]
+    insert_each(attempts)
+    return attempts
 
 
 def _last_attempt_numbers(due: list[Delivery]) -> dict[int, int]:

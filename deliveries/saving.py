@@ -73,3 +73,33 @@ def _update_batch(model: type[models.Model], columns: list[Any], objects: Sequen
     sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {table}.{pk} = v.column1"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def insert_each(objects: Sequence[models.Model]) -> None:
+    """Insert the objects (of one model, without pks) and give each its pk, in as few statements as allowed.
+
+    Like ``bulk_create``, whose batches on SQLite hold at most 999
+    parameters (about 110 attempt rows); SQLite 3.32 and later take 32,766.
+    ``INSERT ... RETURNING`` answers the rows in the order they were given,
+    as ``bulk_create`` relies on too.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    meta = model._meta
+    columns = [f for f in meta.concrete_fields if f is not meta.pk]
+    per_batch = max(1, _PARAMETERS_PER_UPDATE // len(columns))
+    table = connection.ops.quote_name(meta.db_table)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    pk = connection.ops.quote_name(meta.pk.column)
+    for start in range(0, len(objects), per_batch):
+        batch = objects[start : start + per_batch]
+        params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in batch for f in columns]
+        values = ", ".join([row] * len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {pk}", params)  # noqa: S608
+            for obj, (new_pk,) in zip(batch, cursor.fetchall(), strict=True):
+                obj.pk = new_pk
+                obj._state.adding = False
+                obj._state.db = connection.alias

@@ -2,9 +2,10 @@
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from deliveries.models import Delivery, Status
-from deliveries.saving import save_fields, update_each
+from deliveries.models import Delivery, SalesforceCall, Status
+from deliveries.saving import insert_each, save_fields, update_each
 from tests.engine.conftest import identify, make_action, send
 
 
@@ -51,3 +52,19 @@ def test_update_each_writes_every_rows_own_values_in_one_statement(sf, destinati
         (f"00Q{n:015d}", [f"Field{n}", 'it\'s "quoted"'], None if n == 0 else n % 2 == 0, n / 3)
         for n in range(5)
     ]
+
+
+def test_insert_each_inserts_hundreds_of_rows_in_one_statement_and_gives_each_its_pk(destination):
+    now = timezone.now()
+    calls = [
+        SalesforceCall(destination=destination, request={"n": n}, response={"status": 200}, created_at=now)
+        for n in range(300)
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        insert_each(calls)
+
+    assert len(queries) == 1
+    assert len({call.pk for call in calls}) == 300
+    stored = dict(SalesforceCall.objects.values_list("pk", "request"))
+    assert [stored[call.pk] for call in calls] == [{"n": n} for n in range(300)]
