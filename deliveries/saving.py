@@ -10,6 +10,7 @@ alike), and the others cost one plain UPDATE each.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,6 +45,9 @@ def update_each(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
     """
     if not objects:
         return
+    if not set_based():
+        save_fields(objects, fields)
+        return
     model = type(objects[0])
     meta = model._meta
     columns = [meta.pk, *(meta.get_field(name) for name in fields)]
@@ -54,6 +58,13 @@ def update_each(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
 
 
 _PARAMETERS_PER_UPDATE = 30_000
+
+
+def set_based() -> bool:
+    """Whether the database reads ``UPDATE ... FROM`` and ``INSERT ... RETURNING`` (SQLite from 3.35)."""
+    if connection.vendor != "sqlite":
+        return True
+    return sqlite3.sqlite_version_info >= (3, 35)
 
 
 def _update_batch(model: type[models.Model], columns: list[Any], objects: Sequence[models.Model]) -> None:
@@ -86,6 +97,9 @@ def insert_each(objects: Sequence[models.Model]) -> None:
     if not objects:
         return
     model = type(objects[0])
+    if not set_based():
+        model._default_manager.bulk_create(objects)
+        return
     meta = model._meta
     columns = [f for f in meta.concrete_fields if f is not meta.pk]
     per_batch = max(1, _PARAMETERS_PER_UPDATE // len(columns))

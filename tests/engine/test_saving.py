@@ -4,6 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from deliveries import saving
 from deliveries.models import Delivery, SalesforceCall, Status
 from deliveries.saving import insert_each, save_fields, update_each
 from tests.engine.conftest import identify, make_action, send
@@ -68,3 +69,17 @@ def test_insert_each_inserts_hundreds_of_rows_in_one_statement_and_gives_each_it
     assert len({call.pk for call in calls}) == 300
     stored = dict(SalesforceCall.objects.values_list("pk", "request"))
     assert [stored[call.pk] for call in calls] == [{"n": n} for n in range(300)]
+
+
+def test_an_older_sqlite_gets_the_same_rows_written_the_older_way(destination, monkeypatch):
+    monkeypatch.setattr(saving, "set_based", lambda: False)
+    now = timezone.now()
+    calls = [SalesforceCall(destination=destination, request={"n": n}, created_at=now) for n in range(3)]
+
+    insert_each(calls)
+    for call in calls:
+        call.response = {"status": 200 + call.request["n"]}
+    update_each(calls, ["response"])
+
+    stored = dict(SalesforceCall.objects.values_list("pk", "response"))
+    assert [stored[call.pk] for call in calls] == [{"status": 200}, {"status": 201}, {"status": 202}]
