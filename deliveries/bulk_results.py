@@ -68,7 +68,9 @@ def _position(
 def outcome(found: Found | None, *, operation: str, unprocessed: Outcome) -> Outcome:
     """The outcome of one row's result; ``unprocessed`` for a row never attempted (or not reported)."""
     if found is None or found.kind == UNPROCESSED:
-        return Outcome(**{**unprocessed.__dict__, "requests": [], "responses": [], "fields": []})
+        return Outcome(
+            **{**unprocessed.__dict__, "requests": [], "responses": [], "shared": [], "fields": []}
+        )
     record_id = found.result.get("sf__Id", "")
     if found.kind == SUCCESSES:
         created = found.result.get("sf__Created", "").lower() == "true"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from deliveries import shared_calls
 from deliveries.filters import Filter
 from deliveries.models import Delivery
 from destinations.models import Destination
@@ -83,6 +84,7 @@ def rows(deliveries: QuerySet[Delivery], *, with_attempts: bool = False) -> Iter
     queryset = deliveries.select_related("action", "destination", "event").order_by("-created_at", "-id")
     if with_attempts:
         queryset = queryset.prefetch_related("attempt_log")
+    calls = shared_calls.Reader()
     for delivery in queryset.iterator(chunk_size=500):
         row = {
             "id": delivery.pk,
@@ -128,7 +130,7 @@ def rows(deliveries: QuerySet[Delivery], *, with_attempts: bool = False) -> Iter
                     "requests": a.requests,
                     "responses": a.responses,
                 }
-                for a in delivery.attempt_log.all()
+                for a in calls.attach(delivery.attempt_log.all())
             ]
         yield row
 

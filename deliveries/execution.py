@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from deliveries.outcomes import MATCHES_KEPT, Outcome, Result, refused
+from deliveries.outcomes import MATCHES_KEPT, Outcome, Result, SharedCall, refused
 from deliveries.planner import (
     Item,
     Spec,
@@ -148,6 +148,7 @@ class ChunkRun:
         self._lookup_requests: dict[int, list[dict[str, Any]]] = {}
         self._lookup_responses: dict[int, list[dict[str, Any]]] = {}
         self._lookup_share: dict[int, float] = {}
+        self._lookup_calls: dict[int, list[SharedCall]] = {}
 
     def run(self, items: Sequence[Item]) -> dict[int, Outcome]:
         if strategy(self.spec) is Strategy.LOOKUP:
@@ -302,7 +303,13 @@ class ChunkRun:
         status = calls[-1].status if calls else None
         for delivery_id in target.delivery_ids:
             each = Outcome(
-                **{**outcome.__dict__, "requests": [], "responses": [], "fields": list(outcome.fields)}
+                **{
+                    **outcome.__dict__,
+                    "requests": [],
+                    "responses": [],
+                    "shared": [],
+                    "fields": list(outcome.fields),
+                }
             )
             each.requests.append({"method": method, "path": path, "body": _body(target, method)})
             each.responses.append({"status": status, "body": _result_body(outcome)})
@@ -318,7 +325,9 @@ class ChunkRun:
             "soql": _kept(query, len(waiting)),
         }
         response = {"status": calls[-1].status if calls else None, "body": answer}
+        shared = SharedCall(request, response, calls[-1].duration_ms if calls else None)
         for delivery_id in waiting:
+            self._lookup_calls.setdefault(delivery_id, []).append(shared)
             self._lookup_requests.setdefault(delivery_id, []).append(request)
             self._lookup_responses.setdefault(delivery_id, []).append(response)
             self._lookup_share[delivery_id] = self._lookup_share.get(delivery_id, 0) + _share(calls, waiting)
@@ -327,6 +336,7 @@ class ChunkRun:
         outcome.requests[:0] = self._lookup_requests.get(delivery_id, [])
         outcome.responses[:0] = self._lookup_responses.get(delivery_id, [])
         outcome.api_calls += self._lookup_share.get(delivery_id, 0)
+        outcome.shared = [*self._lookup_calls.get(delivery_id, []), *outcome.shared]
         if outcome.requests:
             # An upsert whose lookup found nothing, refused before creating:
             # the lookup was sent for it, so "nothing was sent" would be untrue.

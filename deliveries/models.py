@@ -80,8 +80,13 @@ class BulkJob(models.Model):
 
 
 class Delivery(models.Model):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="deliveries")
-    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of their own: every query by action or by destination is served
+    # by the composite indexes below that start with it, and each index costs
+    # every insert and every update that moves a row.
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    destination = models.ForeignKey(
+        Destination, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     due_at = models.DateTimeField()
@@ -136,19 +141,53 @@ class Delivery(models.Model):
         return self.replay_id is not None
 
 
+class SalesforceCall(models.Model):
+    """One call a chunk made for many deliveries at once (a shared lookup), stored once.
+
+    Each attempt it served lists it in ``Attempt.shared_calls`` and keeps only
+    its own part of the other calls, so a chunk's lookups are not copied into
+    every one of its rows. Redacted as attempts are: no credentials.
+    """
+
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="+")
+    # {"method", "path", "soql"?, "body"?}, as an attempt's request entry.
+    request: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
+    # {"status", "body"}, as an attempt's response entry.
+    response: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"call {self.pk} ({self.request.get('method', '')} {self.request.get('path', '')})"
+
+
 class Attempt(models.Model):
-    """One try of one delivery: what was sent and what came back (no tokens)."""
+    """One try of one delivery: what was sent and what came back (no tokens).
+
+    ``requests`` and ``responses`` read as one list each: the calls shared
+    with the chunk's other deliveries (``shared_calls``) first, then the
+    attempt's own part. Attempts written before calls were shared hold
+    everything in their own part and list no shared calls.
+    """
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
     number = models.PositiveIntegerField()
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    # [{"method", "path", "body"}] — every call made for this delivery.
-    requests: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list)
+    # [{"method", "path", "body"}] — this delivery's own part of the calls made for it.
+    own_requests: models.JSONField[list[dict[str, Any]]] = models.JSONField(
+        default=list, db_column="requests"
+    )
     # [{"status", "body"}] in the same order.
-    responses: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list)
+    own_responses: models.JSONField[list[dict[str, Any]]] = models.JSONField(
+        default=list, db_column="responses"
+    )
+    # Ids of the SalesforceCall rows made for this delivery and others, in the order they were made.
+    shared_calls: models.JSONField[list[int]] = models.JSONField(default=list, blank=True)
     api_calls = models.FloatField(default=0)
     outcome = models.CharField(max_length=20, blank=True, default="")
+    # The shared calls once read (not a field).
+    _shared_cache: list[SalesforceCall] | None
 
     class Meta:
         ordering = ["delivery", "number"]
@@ -156,3 +195,37 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of delivery {self.delivery_id}"
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        return [call.request for call in self.shared()] + list(self.own_requests)
+
+    @requests.setter
+    def requests(self, value: list[dict[str, Any]]) -> None:
+        # Given whole: the shared answers become the attempt's own, so both lists still pair up.
+        self.own_responses = [c.response for c in self.shared()] + list(self.own_responses)
+        self.own_requests = value
+        self._drop_shared()
+
+    @property
+    def responses(self) -> list[dict[str, Any]]:
+        return [call.response for call in self.shared()] + list(self.own_responses)
+
+    @responses.setter
+    def responses(self, value: list[dict[str, Any]]) -> None:
+        self.own_requests = [c.request for c in self.shared()] + list(self.own_requests)
+        self.own_responses = value
+        self._drop_shared()
+
+    def shared(self) -> list[SalesforceCall]:
+        """The shared calls, in order (read once; ``attach_shared_calls`` reads many attempts' at once)."""
+        cached = getattr(self, "_shared_cache", None)
+        if cached is None:
+            found = SalesforceCall.objects.in_bulk(self.shared_calls) if self.shared_calls else {}
+            cached = [found[pk] for pk in self.shared_calls if pk in found]
+            self._shared_cache = cached
+        return cached
+
+    def _drop_shared(self) -> None:
+        self.shared_calls = []
+        self._shared_cache = []

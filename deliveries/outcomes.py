@@ -24,6 +24,19 @@ class Result(StrEnum):
     NOT_SENT = "not_sent"
 
 
+@dataclass(eq=False)
+class SharedCall:
+    """A call made for several deliveries at once (a chunk's lookup): one object for all of them.
+
+    Compared by identity: the same object in two outcomes is the same call,
+    which the attempt records store once.
+    """
+
+    request: dict[str, Any]
+    response: dict[str, Any]
+    duration_ms: int | None = None
+
+
 @dataclass
 class Outcome:
     result: Result
@@ -39,6 +52,8 @@ class Outcome:
     # The answers, in the same order: [{"status", "body"}].
     responses: list[dict[str, Any]] = field(default_factory=list)
     api_calls: float = 0.0
+    # The calls at the head of ``requests``/``responses`` made for other deliveries too.
+    shared: list[SharedCall] = field(default_factory=list)
     # Refused by our own checks before anything was sent for it: Salesforce
     # never saw it, so it carries no Salesforce status (``status_code`` None).
     refused_before_sending: bool = False

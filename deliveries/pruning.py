@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from deliveries import shared_calls
 from deliveries.models import FINAL_STATUSES, BulkJob, BulkPhase, Delivery
 from sources import rejections
 from sources.models import Event
@@ -33,6 +34,11 @@ def prune_old_events(days: int | None = None) -> int:
             return removed
         Event.objects.filter(pk__in=ids).delete()
         removed += len(ids)
+
+
+def prune_old_calls(days: int | None = None) -> int:
+    """Delete the shared Salesforce calls older than the retention period that no attempt lists any more."""
+    return shared_calls.prune(timezone.now() - timedelta(days=days or settings.DATA_RETENTION_DAYS))
 
 
 def prune_old_bulk_jobs(days: int | None = None) -> int:

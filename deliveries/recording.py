@@ -7,14 +7,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from actions.models import Action
-from deliveries.models import Attempt, Delivery, Status
+from deliveries import shared_calls
+from deliveries.models import DUE_STATUSES, Attempt, Delivery, Status
 from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
-from deliveries.saving import save_fields
+from deliveries.saving import insert_each, save_fields, update_each
 from destinations.models import Destination
 
 # The error code of a create whose outcome is unknown (see ``_unknown``).
@@ -44,6 +45,21 @@ _DELIVERY_FIELDS = [
 ]
 
 
+def due_chunk(action_id: str, size: int) -> list[Delivery]:
+    """The action's next ``size`` due deliveries, oldest first, with their events, in one SELECT.
+
+    Each carries the number of its last attempt row (``last_attempt_number``),
+    so that numbering the new rows needs no second query.
+    """
+    last = Attempt.objects.filter(delivery=OuterRef("pk")).order_by("-number").values("number")[:1]
+    return list(
+        Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
+        .select_related("event")
+        .annotate(last_attempt_number=Subquery(last))
+        .order_by("id")[:size]
+    )
+
+
 @transaction.atomic
 def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
     """Mark the deliveries as sending and write their attempt rows, before anything is sent."""
@@ -61,9 +77,11 @@ def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
         ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
     )
     last = _last_attempt_numbers(due)
-    return Attempt.objects.bulk_create(
+    attempts = [
         Attempt(delivery=d, number=last.get(d.pk, 0) + 1, started_at=now, outcome="sending") for d in due
-    )
+    ]
+    insert_each(attempts)
+    return attempts
 
 
 def _last_attempt_numbers(due: list[Delivery]) -> dict[int, int]:
@@ -71,8 +89,12 @@ def _last_attempt_numbers(due: list[Delivery]) -> dict[int, int]:
 
     Rows are numbered from the rows, not from ``Delivery.attempts``: a try
     that spent no retry (the quota was spent) is given back in the count but
-    keeps its row, so the next row must come after it.
+    keeps its row, so the next row must come after it. Deliveries read by
+    ``due_chunk`` carry the number already; others are asked for.
     """
+    if all(hasattr(d, "last_attempt_number") for d in due):
+        numbers = {d.pk: getattr(d, "last_attempt_number", None) for d in due}
+        return {pk: number for pk, number in numbers.items() if number is not None}
     rows = (
         Attempt.objects.filter(delivery__in=[d.pk for d in due])
         .order_by()
@@ -93,19 +115,22 @@ def record_outcomes(
 ) -> None:
     now = timezone.now()
     paused_until = _pause_if_quota_spent(destination, outcomes.values(), now)
+    settled = []
     for delivery, attempt in zip(deliveries, attempts, strict=True):
         outcome = outcomes.get(delivery.pk) or Outcome(
             Result.RETRY, message="The attempt produced no outcome."
         )
+        settled.append(outcome)
         _apply(delivery, outcome, now, paused_until)
         attempt.duration_ms = duration_ms
-        attempt.requests = outcome.requests
-        attempt.responses = outcome.responses
         attempt.api_calls = outcome.api_calls
         attempt.outcome = delivery.status
         delivery.updated_at = now
-    save_fields(deliveries, _DELIVERY_FIELDS)
-    save_fields(attempts, ["duration_ms", "requests", "responses", "api_calls", "outcome"])
+    shared_calls.store(destination, attempts, settled, now)
+    update_each(deliveries, _DELIVERY_FIELDS)
+    update_each(
+        attempts, ["duration_ms", "own_requests", "own_responses", "shared_calls", "api_calls", "outcome"]
+    )
     if api_usage is not None:
         Destination.objects.filter(pk=destination.pk).update(
             api_requests_used=api_usage[0], api_requests_max=api_usage[1], api_usage_at=now

@@ -31,7 +31,7 @@ from deliveries.lease import LEASE, Heartbeat, acquire, release, renew
 from deliveries.models import DUE_STATUSES, Attempt, Delivery
 from deliveries.outcomes import Outcome
 from deliveries.preparing import Prepared, action_spec, prepare
-from deliveries.recording import record_outcomes, start_attempts
+from deliveries.recording import due_chunk, record_outcomes, start_attempts
 from deliveries.rendering import planner_spec
 from destinations import api_budget
 from destinations.models import ConnectionState, Destination
@@ -147,11 +147,7 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> S
         # Passing by: jobs of this action due for a look are polled now, not at the next schedule.
         bulk_polling.poll_due(action_id)
         return _STEP_OF_FLUSH[bulk_sending.flush(action, destination)]
-    due = list(
-        Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
-        .select_related("event")
-        .order_by("id")[: settings.DELIVERY_CHUNK_SIZE]
-    )
+    due = due_chunk(action_id, settings.DELIVERY_CHUNK_SIZE)
     if not due:
         return Step.NOTHING_DUE
     attempts = start_attempts(action, due)

@@ -14,7 +14,7 @@ from deliveries.followups import follow_up
 from deliveries.holding import retry_held_of_connected
 from deliveries.interrupted import recover_interrupted_sends
 from deliveries.models import DUE_STATUSES, Delivery, Status
-from deliveries.pruning import prune_old_bulk_jobs, prune_old_events, prune_old_rejections
+from deliveries.pruning import prune_old_bulk_jobs, prune_old_calls, prune_old_events, prune_old_rejections
 from destinations import api_budget
 from monitoring import log_context
 from sources import dedup
@@ -79,4 +79,10 @@ def _look_again_when_leases_end() -> None:
 
 def prune() -> int:
     # The message ids outlive their events (sources.dedup), pruned on their own clock.
-    return prune_old_events() + prune_old_bulk_jobs() + prune_old_rejections() + dedup.forget_old()
+    return (
+        prune_old_events()
+        + prune_old_calls()
+        + prune_old_bulk_jobs()
+        + prune_old_rejections()
+        + dedup.forget_old()
+    )

@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
 from actions.models import Action
-from deliveries import chart, error_groups, listing, retrying, transcript
+from deliveries import chart, error_groups, listing, retrying, shared_calls, transcript
 from deliveries.data_out import csv_lines, filtered, rows
 from deliveries.filters import PARAMS, RANGE_LABELS, STATUSES, Filter, FilterError, parse
 from deliveries.models import Delivery, Status
@@ -220,7 +220,7 @@ def delivery_detail(
     delivery = delivery_for(destination, delivery_id)
     attempts = [
         (attempt, transcript.exchanges(attempt.requests, attempt.responses))
-        for attempt in delivery.attempt_log.order_by("-number")
+        for attempt in shared_calls.Reader().attach(delivery.attempt_log.order_by("-number"))
     ]
     context = {
         **_base_context(membership, destination),
