@@ -7,7 +7,11 @@ with the reason, send nothing, and never leave it ``sending``.
 
 from __future__ import annotations
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from deliveries.models import Delivery, Status
 from tests.engine.bulk_helpers import bulk_upsert, deliver_bulk
@@ -62,3 +66,18 @@ def test_a_bulk_external_id_name_no_org_can_have_fails_the_delivery(sf, destinat
 
     _assert_refused_for_its_name(delivery, "Ext Id")
     assert sf.data_requests() == []
+
+
+def test_data_out_json_shows_the_refusal_without_a_salesforce_status(sf, destination, source):
+    action = make_action(destination, "lead", "upsert", matchers=[("Email; DROP", path("traits.email"))])
+    send(source, identify("u", last_name="L", company="C", email="a@x.io"))
+    deliver(action)
+    out = StringIO()
+
+    call_command("data_out", "--json", "--attempts", stdout=out)
+
+    [row] = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert (row["status"], row["salesforce_status"], row["refused_before_sending"]) == ("failed", None, True)
+    assert row["error_code"] == "INVALID_FIELD_NAME"
+    assert '"Email; DROP" is not a Salesforce field name' in row["error_message"]
+    assert row["attempt_log"][0]["requests"] == []
