@@ -56,7 +56,23 @@ def validate_action(
         _check_fields(settings, by_name, fields is not None, operation, add)
     _check_switches(settings, add)
     _check_bulk(settings, operation, add)
+    if fields is not None and settings.get("use_bulk") and operation == "upsert":
+        _check_external_id(settings.get("bulk_upsert_external_id") or {}, by_name, add)
     return errors
+
+
+def _check_external_id(external: Mapping[str, Any], by_name: Mapping[str, Any], add: Any) -> None:
+    name = str(external.get("field") or "").strip()
+    if not name or name_problem(name) is not None:
+        return  # reported with the other Bulk settings
+    info = by_name.get(name.lower())
+    if info is None:
+        add("bulk_upsert_external_id", f"{name} is not a field of this object in your org.")
+    elif not (info.get("externalId") or info.get("idLookup")):
+        add(
+            "bulk_upsert_external_id",
+            f"{name} cannot key a Bulk upsert: it is not marked External ID in your org.",
+        )
 
 
 SWITCHES = {

@@ -205,3 +205,19 @@ def test_it_refuses_a_name_longer_than_salesforce_allows():
         "record_matchers"
     ]
     assert "40 characters at most" in message
+
+
+def test_it_checks_the_bulk_external_id_against_the_org():
+    fields = {**LEAD_FIELDS, "Legacy_Id__c": {"name": "Legacy_Id__c", "type": "string", "externalId": True}}
+
+    def errors(name):
+        external = {"field": name, "mapping": {"@path": "$.userId"}}
+        return validate_action(_lead(use_bulk=True, bulk_upsert_external_id=external), fields).get(
+            "bulk_upsert_external_id"
+        )
+
+    assert errors("Legacy_Id__c") is None
+    assert errors("Plan__c") == [
+        "Plan__c cannot key a Bulk upsert: it is not marked External ID in your org."
+    ]
+    assert errors("Nope__c") == ["Nope__c is not a field of this object in your org."]
