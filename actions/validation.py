@@ -47,8 +47,8 @@ def validate_action(
         add("sobject", "Choose the Salesforce object this action writes.")
     _check_trigger(settings.get("trigger") or "", add)
     operation = settings.get("operation") or ""
-    if operation not in OPERATIONS:
-        add("operation", f"Choose an operation: create, update, upsert or delete{_got(operation)}.")
+    if (problem := operation_problem(operation)) is not None:
+        add("operation", problem)
     by_name = {name.lower(): info for name, info in (fields or {}).items()}
     if operation in MATCHED_OPERATIONS:
         _check_matchers(settings, by_name, fields is not None, add)
@@ -89,6 +89,20 @@ def _check_switches(settings: Mapping[str, Any], add: Any) -> None:
             add(key, f"{label} is true or false{_got(value)}.")
 
 
+def operation_problem(operation: Any) -> str | None:
+    """Why ``operation`` is not one (shared by the editor, import_config and the sender)."""
+    if operation in OPERATIONS:
+        return None
+    return f"Choose an operation: create, update, upsert or delete{_got(operation)}."
+
+
+def operator_problem(operator: Any) -> str | None:
+    """Why ``operator`` cannot combine record matchers (shared as ``operation_problem``)."""
+    if operator in ("OR", "AND"):
+        return None
+    return f"The record matchers operator is OR or AND{_got(operator)}."
+
+
 def _check_trigger(text: str, add: Any) -> None:
     if not text.strip():
         return  # no trigger: the action takes no event until one is written
@@ -102,9 +116,8 @@ def _check_matchers(settings: Mapping[str, Any], by_name: Mapping[str, Any], kno
     matchers = settings.get("record_matchers") or []
     if not matchers:
         add("record_matchers", "Add at least one record matcher: the Salesforce field that finds the record.")
-    operator = settings.get("matcher_operator", "OR")
-    if operator not in ("OR", "AND"):
-        add("matcher_operator", f"The record matchers operator is OR or AND{_got(operator)}.")
+    if (problem := operator_problem(settings.get("matcher_operator", "OR"))) is not None:
+        add("matcher_operator", problem)
     for position, row in enumerate(matchers, start=1):
         name = str(row.get("field") or "").strip()
         if not name:

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 from actions import catalog
 from actions.models import Action
+from deliveries.configuration import configuration_problem
 from deliveries.execution import outcome_of_error, outcome_of_verdict
 from deliveries.models import Delivery
 from deliveries.outcomes import Outcome, refused
 from deliveries.planner import Item, Verdict
-from deliveries.rendering import ActionSpec, Describe, impossible_name, render
+from deliveries.rendering import ActionSpec, Describe, render
 from destinations.models import Destination
 from destinations.salesforce import describe
 from destinations.salesforce.errors import SalesforceError
@@ -44,12 +45,11 @@ def action_spec(action: Action) -> ActionSpec:
 
 def prepare(spec: ActionSpec, destination: Destination, due: list[Delivery]) -> Prepared | dict[int, Outcome]:
     """The rendered items, or one outcome per delivery when the action or its object cannot be used."""
-    bad_name = impossible_name(spec)
-    if bad_name is not None:
-        # A configuration no org can take: every delivery fails with why, and
-        # nothing (not even the describe) is asked of Salesforce.
-        name, problem = bad_name
-        return {d.pk: refused("INVALID_FIELD_NAME", f"Nothing was sent. {problem}", [name]) for d in due}
+    unsendable = configuration_problem(spec)
+    if unsendable is not None:
+        # A configuration no delivery can be sent with: each fails with why,
+        # and nothing (not even the describe) is asked of Salesforce.
+        return {d.pk: outcome_of_verdict(unsendable) for d in due}
     try:
         fields = describe.fields(destination, spec.sobject)
     except SalesforceError as error:

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from actions.field_names import name_problem
 from actions.mapping import MISSING, evaluate, render_fields
 from actions.mapping.budget import MappingTooLarge
 from actions.mapping.evaluation import FieldTooLarge
+from deliveries.configuration import configuration_problem
 from deliveries.planner import Item, Matcher, Spec, Verdict
 from destinations.salesforce.bulk_csv import NULL as BULK_NULL
 from destinations.salesforce.types import ConversionError, convert
@@ -94,32 +94,15 @@ def render(
     action: ActionSpec, event: Mapping[str, Any], describe: Describe, delivery_id: int
 ) -> Item | Verdict:
     """The delivery's field and matcher values, or why it cannot be sent."""
-    bad_name = impossible_name(action)
-    if bad_name is not None:
-        name, problem = bad_name
-        return Verdict("failed", None, "INVALID_FIELD_NAME", f"Nothing was sent. {problem}", fields=[name])
+    unsendable = configuration_problem(action)
+    if unsendable is not None:
+        return unsendable
     try:
         fields = {} if action.operation == "delete" else _fields(action, event, describe)
         matchers = _matchers(action, event, describe)
     except _Refused as refused:
         return Verdict("failed", None, refused.code, refused.message, fields=refused.fields)
     return Item(delivery_id, fields, matchers)
-
-
-def impossible_name(action: ActionSpec) -> tuple[str, str] | None:
-    """The first field name of the action no org can have, with why.
-
-    Checked before anything else, whatever the event: such a name must never
-    reach a query or a request body, and the delivery must fail, not wait.
-    """
-    names = [name for name, _ in action.matchers]
-    if action.operation != "delete":
-        names += [*action.fields, *(name for name, _ in action.other_fields)]
-    for name in names:
-        problem = name_problem(str(name))
-        if problem is not None:
-            return str(name), problem
-    return None
 
 
 def missing_required(fields: Mapping[str, Any], describe: Describe, fallback: tuple[str, ...]) -> list[str]:

@@ -1,7 +1,8 @@
-"""Field names no Salesforce org can have, forced past the editor: refused at send time, never stuck.
+"""Configurations forced past the editor (field names no org can have, an operator that is none):
+refused at send time, never stuck.
 
-The editor and import_config refuse such names; an action already stored with
-one (an older version, a hand-edited database) must still fail each delivery
+The editor and import_config refuse them; an action already stored with one
+(an older version, a hand-edited database) must still fail each delivery
 with the reason, send nothing, and never leave it ``sending``.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -81,3 +83,38 @@ def test_data_out_json_shows_the_refusal_without_a_salesforce_status(sf, destina
     assert row["error_code"] == "INVALID_FIELD_NAME"
     assert '"Email; DROP" is not a Salesforce field name' in row["error_message"]
     assert row["attempt_log"][0]["requests"] == []
+
+
+FORCED: dict[str, tuple[dict[str, Any], str]] = {
+    "an operation that is none": (
+        {"operation": "merge", "matchers": [("Email", path("traits.email"))]},
+        'Choose an operation: create, update, upsert or delete; got "merge".',
+    ),
+    "an operator that is none": (
+        {"operation": "upsert", "matchers": [("Email", path("traits.email"))], "matcher_operator": "NOR"},
+        'The record matchers operator is OR or AND; got "NOR".',
+    ),
+    "an update without a matcher": (
+        {"operation": "update", "matchers": []},
+        "An action that can update needs a record matcher to find the record.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FORCED)
+def test_a_configuration_the_editor_refuses_fails_each_delivery_with_the_same_reason(
+    sf, destination, source, case
+):
+    forced, message = FORCED[case]
+    settings = dict(forced)
+    action = make_action(destination, "lead", settings.pop("operation"), **settings)
+    send(source, identify("u", last_name="L", company="C", email="a@x.io"))
+    sf.reset_calls()
+
+    [delivery] = deliver(action)
+
+    assert (delivery.status, delivery.error_code) == (Status.FAILED, "INVALID_CONFIGURATION")
+    assert (delivery.status_code, delivery.refused_before_sending) == (None, True)
+    assert message in delivery.error_message
+    assert sf.data_requests() == []
+    assert sf.records("Lead") == []
