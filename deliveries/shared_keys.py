@@ -43,14 +43,20 @@ def list_shared_keys(
     if not failed:
         return
     take_calls()
-    queries = build_lookups(
-        sobject, [], [{key.field: t.external_id} for t in failed], "OR", {key.field: key.type}, LOOKUP_LENGTH
-    )
     records: list[dict[str, Any]] = []
     try:
+        queries = build_lookups(
+            sobject,
+            [],
+            [{key.field: t.external_id} for t in failed],
+            "OR",
+            {key.field: key.type},
+            LOOKUP_LENGTH,
+        )
         for query in queries:
             records.extend(client.query(query))
-    except SalesforceError:
+    except (SalesforceError, ValueError):
+        # The writes are done: nothing here may keep their outcomes from being recorded.
         return
     calls = take_calls()
     found: dict[Any, list[str]] = {}

@@ -74,3 +74,17 @@ def test_data_out_links_each_record_the_shared_value_matched(team, sf, destinati
 
     for record_id in ids:
         assert f'href="{destination.instance_url.rstrip("/")}/{record_id}"' in page
+
+
+def test_when_the_lookup_of_the_shared_records_fails_salesforces_own_refusal_stands(sf, destination, source):
+    for last_name in ("A", "B"):
+        sf.org.writer.create(sf.org.schema.get("Contact"), {"LastName": last_name, "Legacy_Id__c": "u1"})
+    sf.control("POST", "/faults", json={"kind": "503", "path": "query", "count": 1})
+    action = _contacts_on_legacy_id(destination)
+    send(source, identify("u1", last_name="Changed"))
+
+    [delivery] = deliver(action)
+
+    assert (delivery.status, delivery.error_code) == (Status.FAILED, "DUPLICATE_EXTERNAL_ID")
+    assert delivery.matched_record_ids == []
+    assert sorted(r["LastName"] for r in sf.records("Contact")) == ["A", "B"]
