@@ -10,14 +10,14 @@ restores one. The schema is documented in docs/config.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from actions import catalog
+from actions import catalog, org_fields
 from actions.mapping.lookalikes import literal_warnings
 from actions.models import Action
 from actions.validation import validate_action
@@ -97,8 +97,17 @@ def export_workspace(workspace: Workspace) -> dict[str, Any]:
     }
 
 
-def check(config: Any) -> list[str]:
-    """Every problem of a configuration document, each with where it is."""
+# The org's fields of an action's object (by API name), or None when not known.
+FieldsOf = Callable[[str, Mapping[str, Any]], dict[str, dict[str, Any]] | None]
+
+
+def check(config: Any, fields_of: FieldsOf | None = None) -> list[str]:
+    """Every problem of a configuration document, each with where it is.
+
+    ``fields_of(destination name, action)`` gives the org's describe of the
+    action's object when it is known, so that fields the org does not have
+    (or cannot filter on, for a matcher) are refused as in the editor.
+    """
     if not isinstance(config, Mapping):
         return ["The configuration must be a JSON object."]
     problems = _unknown_keys("", config, TOP_LEVEL_KEYS)
@@ -137,7 +146,8 @@ def check(config: Any) -> list[str]:
                 problems.append(f"{where}.actions[{a_index}]: must be an object.")
                 continue
             problems += _unknown_action_keys(f"{where}.actions[{a_index}]", action)
-            for key, messages in validate_action(_action_settings(action)).items():
+            fields = fields_of(str(destination["name"]), action) if fields_of else None
+            for key, messages in validate_action(_action_settings(action), fields).items():
                 problems.extend(f"{where}.actions[{a_index}].{key}: {m}" for m in messages)
     return problems
 
@@ -182,7 +192,7 @@ def _unknown_action_keys(where: str, action: Mapping[str, Any]) -> list[str]:
 
 def import_config(config: Any) -> ImportReport:
     """Apply a configuration document; raises InvalidConfig and changes nothing on any problem."""
-    problems = check(config)
+    problems = check(config, _org_fields_of(config))
     if problems:
         raise InvalidConfig(problems)
     report = ImportReport(warnings=warnings(config))
@@ -200,6 +210,29 @@ def import_config(config: Any) -> ImportReport:
         for spec in config.get("destinations") or []:
             _import_destination(workspace, spec, sources, report)
     return report
+
+
+def _org_fields_of(config: Any) -> FieldsOf | None:
+    """The describe of each action's object, for destinations of the file already connected to an org.
+
+    A destination the file creates, or one not connected, has no org yet:
+    its field names are checked for their shape alone, and again at send time.
+    """
+    if not isinstance(config, Mapping):
+        return None
+    workspace = Workspace.objects.filter(name=config.get("workspace")).first()
+    if workspace is None:
+        return None
+    destinations = {d.name: d for d in Destination.objects.filter(workspace=workspace)}
+
+    def fields_of(destination_name: str, action: Mapping[str, Any]) -> dict[str, dict[str, Any]] | None:
+        destination = destinations.get(destination_name)
+        kind = action.get("kind")
+        if destination is None or kind not in catalog.KINDS:
+            return None
+        return org_fields.for_editor(destination, str(kind), str(action.get("sobject") or "")).fields
+
+    return fields_of
 
 
 def _import_destination(

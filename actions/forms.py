@@ -211,7 +211,7 @@ def settings_of(form: EditorForm) -> dict[str, Any]:
         "kind": form.kind,
         "enabled": form.enabled,
         "trigger": form.trigger.strip(),
-        "operation": form.operation if form.operation in OPERATIONS else "",
+        "operation": form.operation,
         "sobject": form.sobject if form.kind == "custom_object" else "",
         "record_matchers": [
             {

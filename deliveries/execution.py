@@ -28,6 +28,7 @@ from deliveries.planner import (
     strategy,
 )
 from deliveries.rendering import Describe, missing_required
+from deliveries.shared_keys import list_shared_keys
 from destinations.salesforce.calls import Call
 from destinations.salesforce.client import RecordResult, SalesforceClient
 from destinations.salesforce.errors import ErrorKind, SalesforceError
@@ -260,6 +261,15 @@ class ChunkRun:
                 "PATCH",
                 lambda batch: self.client.upsert(sobject, external, [t.fields for t in batch]),
             )
+            if not self._out_of_time():
+                list_shared_keys(
+                    self.client,
+                    self.trace.take,
+                    sobject,
+                    self.spec.matchers[0],
+                    writes.upserts,
+                    self.outcomes,
+                )
         self._in_collections(
             writes.deletes, "DELETE", lambda batch: self.client.delete([str(t.record_id) for t in batch])
         )

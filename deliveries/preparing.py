@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from actions import catalog
 from actions.models import Action
+from deliveries.configuration import configuration_problem
 from deliveries.execution import outcome_of_error, outcome_of_verdict
 from deliveries.models import Delivery
 from deliveries.outcomes import Outcome, refused
@@ -43,7 +44,12 @@ def action_spec(action: Action) -> ActionSpec:
 
 
 def prepare(spec: ActionSpec, destination: Destination, due: list[Delivery]) -> Prepared | dict[int, Outcome]:
-    """The rendered items, or one outcome per delivery when the object cannot be described."""
+    """The rendered items, or one outcome per delivery when the action or its object cannot be used."""
+    unsendable = configuration_problem(spec)
+    if unsendable is not None:
+        # A configuration no delivery can be sent with: each fails with why,
+        # and nothing (not even the describe) is asked of Salesforce.
+        return {d.pk: outcome_of_verdict(unsendable) for d in due}
     try:
         body = describe.describe_object(destination, spec.sobject)
     except SalesforceError as error:

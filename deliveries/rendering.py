@@ -15,6 +15,7 @@ from typing import Any, Literal
 from actions.mapping import MISSING, evaluate, render_fields
 from actions.mapping.budget import MappingTooLarge
 from actions.mapping.evaluation import FieldTooLarge
+from deliveries.configuration import configuration_problem
 from deliveries.planner import Item, Matcher, Spec, Verdict
 from destinations.salesforce.bulk_csv import NULL as BULK_NULL
 from destinations.salesforce.person_accounts import PERSON_TYPES_KEY
@@ -129,6 +130,9 @@ def render(
     action: ActionSpec, event: Mapping[str, Any], describe: Describe, delivery_id: int
 ) -> Item | Verdict:
     """The delivery's field and matcher values, or why it cannot be sent."""
+    unsendable = configuration_problem(action)
+    if unsendable is not None:
+        return unsendable
     try:
         fields = {} if action.operation == "delete" else _fields(action, event, describe)
         matchers = _matchers(action, event, describe)

@@ -183,8 +183,11 @@ class BulkJobs:
             with self.org.lock:
                 if self.get(job.id) is not job:
                     return  # the org was reset (or the job deleted) meanwhile
-                for row in rows[start : start + _ROWS_PER_LOCK]:
-                    plan.apply(row)
+                for position in range(start, min(start + _ROWS_PER_LOCK, len(rows))):
+                    if position % _ROWS_PER_BATCH == 0:
+                        # Salesforce compares upsert keys within each batch it splits the job into.
+                        plan.start_batch(rows[position : position + _ROWS_PER_BATCH])
+                    plan.apply(rows[position])
 
 
 def all_rows(job: BulkJob) -> list[list[str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from salesforce_emulator import errors, ids
+from salesforce_emulator import duplicate_keys, errors, ids
 from salesforce_emulator.bulk_csv import CsvJobError, CsvRow
 from salesforce_emulator.errors import RecordError, RecordFailure
 from salesforce_emulator.records import MultipleMatches, RecordMissing
@@ -52,6 +52,19 @@ class RowPlan:
             self.key = sobject.field(job.external_id_field)
             if self.key is None or self.key.name not in names:
                 raise CsvJobError(f"InvalidBatch : Field name not provided: {job.external_id_field}")
+        # Upsert keys found on more than one row of the current batch: each such row fails.
+        self.shared: set[Any] = set()
+
+    def start_batch(self, rows: list[CsvRow]) -> None:
+        key = self.key
+        if key is None or key.name == "Id":
+            self.shared = set()
+            return
+        position = next(
+            i for i, c in enumerate(self.columns) if c.field is not None and c.field.name == key.name
+        )
+        cells = [row.cells[position] for row in rows if not row.error and len(row.cells) == len(self.columns)]
+        self.shared = duplicate_keys.repeated(self.org, key, [c for c in cells if c != NULL])
 
     def _column(self, name: str) -> Column:
         if name.lower() == "id":
@@ -99,6 +112,8 @@ class RowPlan:
             key = given_id if self.key.name == "Id" else changes.pop(self.key.name, None)
             if key in (None, ""):
                 raise RecordFailure(RecordError("MISSING_ARGUMENT", f"{self.key.name} not specified", ()))
+            if duplicate_keys.comparable(self.org, self.key, key) in self.shared:
+                raise RecordFailure(errors.duplicate_external_id(self.key.name, str(key)))
             try:
                 return writer.upsert(self.sobject, self.key, key, changes)
             except MultipleMatches:

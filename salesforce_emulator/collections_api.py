@@ -18,7 +18,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from salesforce_emulator import composite_api, errors, ids, responses, values
+from salesforce_emulator import composite_api, duplicate_keys, errors, ids, responses, values
 from salesforce_emulator.calls import Call
 from salesforce_emulator.errors import RecordError, RecordFailure
 from salesforce_emulator.record_json import changes_from_json, render, selected_fields
@@ -179,6 +179,10 @@ def _upsert(call: Call, sobject: SObject, field_name: str) -> Response:
         except RecordFailure as failure:
             changes = failure
         parsed.append(changes)
+    # Records of this request sharing a key: each fails, none wins.
+    shared = duplicate_keys.repeated(
+        org, field, [c.get(field.name) for c in parsed if not isinstance(c, RecordFailure)]
+    )
 
     def write_one(index: int) -> Result:
         changes = parsed[index]
@@ -187,6 +191,8 @@ def _upsert(call: Call, sobject: SObject, field_name: str) -> Response:
         key = changes.pop(field.name, None)
         if key is None or key == "":
             raise RecordFailure(RecordError("MISSING_ARGUMENT", f"{field.name} not specified", ()))
+        if duplicate_keys.comparable(org, field, key) in shared:
+            raise RecordFailure(errors.duplicate_external_id(field.name, str(key)))
         try:
             record_id, created = org.writer.upsert(sobject, field, _key(field, key), changes)
         except MultipleMatches:

@@ -1,3 +1,5 @@
+import pytest
+
 from actions.catalog import kind
 from actions.validation import validate_action
 
@@ -111,3 +113,111 @@ def test_it_refuses_to_clean_an_action_with_errors_per_setting(destination):
     with pytest.raises(ValidationError) as refused:
         action.full_clean()
     assert set(refused.value.message_dict) >= {"trigger", "operation"}
+
+
+def test_it_names_the_operator_it_was_given():
+    errors = validate_action(_lead(matcher_operator="NOR"))
+    assert errors["matcher_operator"] == ['The record matchers operator is OR or AND; got "NOR".']
+
+
+@pytest.mark.parametrize(
+    ("changed", "key", "message"),
+    [
+        (
+            {"operation": "merge"},
+            "operation",
+            'Choose an operation: create, update, upsert or delete; got "merge".',
+        ),
+        ({"kind": "lead_v2"}, "kind", '; got "lead_v2".'),
+        ({"batch_size": 0}, "batch_size", "Batch size is a whole number from 1 to 10,000; got 0."),
+        ({"batch_size": "ten"}, "batch_size", 'Batch size is a whole number from 1 to 10,000; got "ten".'),
+        ({"batch_size": True}, "batch_size", "got true."),
+        ({"enabled": "yes"}, "enabled", 'Enabled is true or false; got "yes".'),
+        ({"use_bulk": 1}, "use_bulk", "Use the Bulk API is true or false; got 1."),
+        (
+            {"clear_fields_on_null": []},
+            "clear_fields_on_null",
+            "Clear fields on null is true or false; got a list.",
+        ),
+        (
+            {"operation": "create", "use_bulk": True},
+            "use_bulk",
+            'The Salesforce Bulk API can only update or upsert; the operation is "create".',
+        ),
+    ],
+)
+def test_each_refusal_of_an_enumerated_or_typed_setting_names_the_value(changed, key, message):
+    errors = validate_action(_lead(**changed))
+    assert any(message in m for m in errors[key]), errors
+
+
+def test_it_names_no_value_when_none_was_given():
+    assert validate_action(_lead(operation=""))["operation"] == [
+        "Choose an operation: create, update, upsert or delete."
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Email; DROP", "Email OR Id != null", "1Email", "_Email", "Email_", "Plan___c", "Plan__x", "Émail"],
+)
+def test_it_refuses_a_matcher_name_no_org_can_have_with_or_without_the_org(name):
+    settings = _lead(record_matchers=[{"field": name, "mapping": {"@path": "$.traits.email"}}])
+    for fields in (None, LEAD_FIELDS):
+        [message] = validate_action(settings, fields)["record_matchers"]
+        assert message.startswith(f'Record matcher 1: "{name}" is not a Salesforce field name')
+
+
+def test_it_refuses_other_and_external_id_field_names_no_org_can_have():
+    errors = validate_action(
+        _lead(
+            other_fields=[{"field": "Plan c", "mapping": "x"}],
+            use_bulk=True,
+            bulk_upsert_external_id={"field": "Ext-Id__c", "mapping": {"@path": "$.userId"}},
+        )
+    )
+    assert errors["other_fields"][0].startswith('Other field: "Plan c" is not a Salesforce field name')
+    assert errors["bulk_upsert_external_id"][0].startswith(
+        'The external id field: "Ext-Id__c" is not a Salesforce field name'
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Email",
+        "Plan__c",
+        "acme__Plan__c",
+        "Account__r",
+        "PersonEmail",
+        "Home__pc",
+        "Place__Latitude__s",
+        "A1_b2",
+    ],
+)
+def test_it_accepts_every_shape_of_a_real_field_name(name):
+    settings = _lead(record_matchers=[{"field": name, "mapping": {"@path": "$.traits.email"}}])
+    assert "record_matchers" not in validate_action(settings)
+
+
+def test_it_refuses_a_name_longer_than_salesforce_allows():
+    [message] = validate_action(_lead(record_matchers=[{"field": "A" * 41, "mapping": "x"}]))[
+        "record_matchers"
+    ]
+    assert "40 characters at most" in message
+
+
+def test_it_checks_the_bulk_external_id_against_the_org():
+    fields = {**LEAD_FIELDS, "Legacy_Id__c": {"name": "Legacy_Id__c", "type": "string", "externalId": True}}
+
+    def errors(name):
+        external = {"field": name, "mapping": {"@path": "$.userId"}}
+        return validate_action(_lead(use_bulk=True, bulk_upsert_external_id=external), fields).get(
+            "bulk_upsert_external_id"
+        )
+
+    assert errors("Legacy_Id__c") is None
+    assert errors("Plan__c") == [
+        "Plan__c cannot key a Bulk upsert: it is not marked External ID in your org."
+    ]
+    assert errors("Nope__c") == ["Nope__c is not a field of this object in your org."]

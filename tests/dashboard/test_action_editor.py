@@ -126,6 +126,19 @@ DIRECTIVES_TOO_DEEP = (
         ),
         ({"other_value": ['{"@nope": 1}', ""]}, "other_fields", "Rating"),
         ({"name": " "}, "name", "Give the action a name"),
+        ({"operation": "merge"}, "operation", "delete; got &quot;merge&quot;."),
+        ({"matcher_operator": "NOR"}, "matcher_operator", "OR or AND; got &quot;NOR&quot;."),
+        ({"batch_size": "ten"}, "batch_size", "10,000; got &quot;ten&quot;."),
+        (
+            {"matcher_field": ["Email; DROP"]},
+            "record_matchers",
+            "Record matcher 1: &quot;Email; DROP&quot; is not a Salesforce field name",
+        ),
+        (
+            {"other_field": ["Rating Now", ""]},
+            "other_fields",
+            "&quot;Rating Now&quot; is not a Salesforce field name",
+        ),
     ],
 )
 def test_it_shows_errors_beside_their_setting_and_saves_nothing(team, offline, change, key, message):
