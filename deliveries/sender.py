@@ -22,6 +22,7 @@ from django.utils import timezone
 from actions.archiving import close_waiting
 from actions.models import Action
 from deliveries import bulk_polling, bulk_sending
+from deliveries.concurrent_calls import Waves
 from deliveries.doorbell import ring
 from deliveries.execution import CallTrace, ChunkRun
 from deliveries.holding import hold_deliveries
@@ -177,7 +178,13 @@ def attempt_chunk(
     if not isinstance(prepared, Prepared):
         return prepared
     outcomes = prepared.outcomes
-    with client_for(destination, on_call=trace) as client:
+    calls_at_once = destination.concurrent_calls
+    with (
+        Waves(calls_at_once, trace.take) as waves,
+        client_for(
+            destination, on_call=trace, concurrent_calls=calls_at_once, refresh_via=waves.on_sender_thread
+        ) as client,
+    ):
         run = ChunkRun(
             client,
             trace,
@@ -187,6 +194,7 @@ def attempt_chunk(
             may_start=may_start,
             before_write=before_write,
             request_time_limit=settings.SALESFORCE_REQUEST_TIME_LIMIT_SECONDS,
+            waves=waves,
         )
         outcomes.update(run.run(prepared.items))
     return outcomes

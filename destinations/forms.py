@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from destinations.models import Destination
+from destinations.models import MAX_CONCURRENT_CALLS, Destination
 from destinations.salesforce.domains import UntrustedUrl, trusted_origin
 from workspaces.models import Workspace
 
@@ -21,9 +21,19 @@ class DestinationForm(forms.ModelForm):
         "When set, it is used instead of the production or sandbox login host.",
     )
 
+    concurrent_calls = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_CONCURRENT_CALLS,
+        label="Concurrent calls",
+        help_text="How many Salesforce calls one sender may have in flight at once "
+        f"(1 to {MAX_CONCURRENT_CALLS}; Salesforce answers at most {MAX_CONCURRENT_CALLS} "
+        "long-running requests of an org at once, shared with your other integrations).",
+    )
+
     class Meta:
         model = Destination
-        fields = ["name", "sources", "is_sandbox", "login_url", "enabled"]
+        fields = ["name", "sources", "is_sandbox", "login_url", "enabled", "concurrent_calls"]
         labels = {
             "is_sandbox": "Is Sandbox",
             "sources": "Connected sources",
@@ -52,6 +62,11 @@ class DestinationForm(forms.ModelForm):
         if taken.exists():
             raise forms.ValidationError("This workspace already has a destination with this name.")
         return name
+
+    def clean_concurrent_calls(self) -> int:
+        """Left out of the form (an older page), the setting stays as it is."""
+        value: int | None = self.cleaned_data.get("concurrent_calls")
+        return self.instance.concurrent_calls if value is None else value
 
     def clean_login_url(self) -> str:
         url: str = self.cleaned_data["login_url"].strip()

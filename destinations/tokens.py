@@ -26,12 +26,13 @@ from django.conf import settings
 from django.db import transaction
 
 from destinations import crypto
+from destinations.chunk_tokens import ChunkTokens, RefreshVia
 from destinations.models import ConnectionState, Destination
 from destinations.needs_reconnect import mark_needs_reconnect
 from destinations.salesforce import oauth
 from destinations.salesforce.calls import Call
 from destinations.salesforce.client import SalesforceClient
-from destinations.salesforce.connection import Connection
+from destinations.salesforce.connection import Connection, TokenSource
 from destinations.salesforce.domains import UntrustedUrl, trusted_origin
 from destinations.salesforce.errors import ErrorKind, SalesforceError
 from destinations.salesforce.oauth import OAuthApp, OAuthError, TokenGrant, same_id
@@ -41,8 +42,19 @@ REFRESH_ATTEMPTS = 3
 REFRESH_RETRY_SECONDS = 0.5
 
 
-def client_for(destination: Destination, on_call: Callable[[Call], None] | None = None) -> SalesforceClient:
+def client_for(
+    destination: Destination,
+    on_call: Callable[[Call], None] | None = None,
+    *,
+    concurrent_calls: int | None = None,
+    refresh_via: RefreshVia | None = None,
+) -> SalesforceClient:
     """A client for the destination's org, with its tokens (close it, or use it in a ``with``).
+
+    With ``concurrent_calls`` it is a chunk's client: its connection pool
+    holds that many connections, and the token is read once, now
+    (``ChunkTokens``), for all the calls the threads of the chunk make; a
+    refresh runs through ``refresh_via``.
 
     The instance URL was vetted when it was stored; it is vetted again here,
     since ``SALESFORCE_EXTRA_INSTANCE_HOSTS`` may have changed since (a demo
@@ -55,11 +67,14 @@ def client_for(destination: Destination, on_call: Callable[[Call], None] | None 
         reason = f"The org's address is no longer one this server may use ({exc}). Reconnect."
         mark_needs_reconnect(destination, reason)
         raise _auth_error(reason, "UNTRUSTED_HOST") from None
-    tokens = DestinationTokens(destination)
+    tokens: TokenSource = DestinationTokens(destination)
+    if concurrent_calls is not None:
+        tokens = ChunkTokens(tokens, refresh_via)
     return SalesforceClient(
         Connection(instance_url, settings.SALESFORCE_API_VERSION, tokens),
         on_call=on_call,
         write_timeout=settings.SALESFORCE_WRITE_TIMEOUT_SECONDS,
+        pool_size=concurrent_calls or 1,
     )
 
 

@@ -60,11 +60,17 @@ class SalesforceClient:
         timeout: float = DEFAULT_TIMEOUT,
         write_timeout: float = DEFAULT_WRITE_TIMEOUT,
         max_query_pages: int = MAX_QUERY_PAGES,
+        pool_size: int = 1,
     ) -> None:
         self.connection = connection
         self._max_query_pages = max_query_pages
         self._transport = Transport(
-            connection, on_call=on_call, session=session, timeout=timeout, write_timeout=write_timeout
+            connection,
+            on_call=on_call,
+            session=session,
+            timeout=timeout,
+            write_timeout=write_timeout,
+            pool_size=pool_size,
         )
         self._root = connection.api_root
         # Bulk API 2.0 ingest, on the same transport (traced and counted alike).
