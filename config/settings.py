@@ -309,6 +309,10 @@ SALESFORCE_DESCRIBE_MAX_AGE = env_int("SALESFORCE_DESCRIBE_MAX_AGE", 3600, minim
 # Deliveries.
 DELIVERY_RETRY_HOURS = env_int("DELIVERY_RETRY_HOURS", 4, minimum=0, maximum=24 * 7)
 DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10_000)
+# Lanes an action's deliveries are spread over (by the record they are
+# about), each with a sender of its own: one busy action keeps this many
+# workers sending. By default, the workers of one cluster.
+DELIVERY_LANES = env_int("DELIVERY_LANES", Q_CLUSTER["workers"], minimum=1, maximum=64)
 # How long a destination pauses when Salesforce says the org's request quota
 # is spent and gives no hint of when it comes back (the daily limit is a
 # rolling 24 hours, so looking again every quarter hour costs one call).
