@@ -28,7 +28,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from actions.mapping import MISSING, evaluate
-from actions.mapping.budget import MappingTooLarge
 from destinations.salesforce import ids
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]|$)")
@@ -55,8 +54,10 @@ def lane_of(
     field, mapping = matchers[0]
     try:
         value = evaluate(mapping, payload)
-    except MappingTooLarge:
-        # Refused when sent; any lane will do, as long as it is always the same.
+    except Exception:
+        # Routing must not fail for a lane: the sender evaluates the same
+        # mapping and reports its error on the delivery. Any lane will do,
+        # as long as it is always the same.
         return 0
     if value is MISSING or value is None or value == "":
         return 0

@@ -72,3 +72,14 @@ def test_one_lane_or_no_value_is_lane_zero():
     assert lane_of("upsert", EMAIL, {"traits": {}}, LANES) == 0
     # Every spelling of a date or a date-time shares one lane.
     assert len({_lane(v) for v in ("2024-01-01", "2024-01-01T23:00:00-05:00", "2024-01-02T04:00:00Z")}) == 1
+
+
+def test_a_mapping_that_fails_to_evaluate_takes_lane_zero_instead_of_failing_routing(monkeypatch):
+    from deliveries import lanes
+
+    def broken(mapping, payload):
+        raise KeyError("pattern")
+
+    monkeypatch.setattr(lanes, "evaluate", broken)
+
+    assert _lane("someone@example.com") == 0
