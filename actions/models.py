@@ -72,14 +72,7 @@ class Action(models.Model):
     # sent, and its Data Out history stays readable until it is restored.
     archived_at = models.DateTimeField(null=True, blank=True)
 
-    # At most one sender works on an action at a time; the lease expires so
-    # that a crashed worker does not block the action for ever.
-    sender_lease_until = models.DateTimeField(null=True, blank=True)
-    sender_lease_token = models.CharField(max_length=32, blank=True, default="")
-    # When a sender task was queued for this action that has not started
-    # yet: no need to queue another (intake would otherwise queue one per
-    # request). Older than a minute, the task is taken as lost.
-    wake_queued_at = models.DateTimeField(null=True, blank=True)
+    # The sender leases and doorbells of its lanes: deliveries.models.SenderLease.
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

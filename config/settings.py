@@ -312,6 +312,10 @@ DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 1000, minimum=1, maximum=10
 # A file to which each sent chunk appends the number of SQL statements it ran
 # (the benchmark reads it); empty: nothing is counted.
 DELIVERY_STATEMENT_LOG = env_str("DELIVERY_STATEMENT_LOG")
+# Lanes an action's deliveries are spread over (by the record they are
+# about), each with a sender of its own: one busy action keeps this many
+# workers sending. By default, the workers of one cluster.
+DELIVERY_LANES = env_int("DELIVERY_LANES", Q_CLUSTER["workers"], minimum=1, maximum=64)
 # How long a destination pauses when Salesforce says the org's request quota
 # is spent and gives no hint of when it comes back (the daily limit is a
 # rolling 24 hours, so looking again every quarter hour costs one call).

@@ -8,11 +8,13 @@ served, and each delivery keeps its own part of every request and response
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from deliveries.concurrent_calls import Done, Waves, waves_of
 from deliveries.outcomes import MATCHES_KEPT, Outcome, Result, SharedCall, refused
 from deliveries.planner import (
     Item,
@@ -55,25 +57,39 @@ _RESULT_OF_KIND = {
 }
 
 
-@dataclass
 class CallTrace:
-    """Collects the calls a client makes, so each can be charged to its deliveries."""
+    """Collects the calls a client makes, so each can be charged to its deliveries.
 
-    calls: list[Call] = field(default_factory=list)
-    # The org's API usage as the last answer reported it: (used, max).
-    last_usage: tuple[int, int] | None = None
-    # Calls charged to the org's quota so far (``take`` does not reset it).
-    spent: int = 0
+    Calls are gathered per thread: the calls of a chunk run at once, and
+    each thread takes the calls it made itself.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        # The org's API usage as the last answer reported it: (used, max).
+        self.last_usage: tuple[int, int] | None = None
+        # Calls charged to the org's quota so far (``take`` does not reset it).
+        self.spent = 0
+
+    @property
+    def calls(self) -> list[Call]:
+        """The calls this thread made and has not taken yet."""
+        calls: list[Call] | None = getattr(self._local, "calls", None)
+        if calls is None:
+            calls = self._local.calls = []
+        return calls
 
     def __call__(self, call: Call) -> None:
         self.calls.append(call)
-        if call.counted:
-            self.spent += 1
-        if call.api_usage is not None:
-            self.last_usage = call.api_usage
+        with self._lock:
+            if call.counted:
+                self.spent += 1
+            if call.api_usage is not None:
+                self.last_usage = call.api_usage
 
     def take(self) -> list[Call]:
-        taken, self.calls = self.calls, []
+        taken, self._local.calls = self.calls, []
         return taken
 
 
@@ -133,6 +149,7 @@ class ChunkRun:
         may_start: Callable[[], bool] | None = None,
         before_write: Callable[[list[int]], None] | None = None,
         request_time_limit: float = REQUEST_TIME_LIMIT,
+        waves: Waves | None = None,
     ) -> None:
         self.client, self.trace, self.spec, self.describe = client, trace, spec, describe
         self.required_fallback = required_fallback
@@ -144,6 +161,9 @@ class ChunkRun:
         # so that a worker killed during the write leaves a trace of it.
         self.before_write = before_write
         self.request_time_limit = request_time_limit
+        # The lookups run at once, then the writes at once, ``waves.limit`` at
+        # a time; without waves, one call at a time.
+        self._waves = waves
         self.outcomes: dict[int, Outcome] = {}
         # The shared lookup's part of each delivery's trace and cost.
         self._lookup_requests: dict[int, list[dict[str, Any]]] = {}
@@ -152,6 +172,12 @@ class ChunkRun:
         self._lookup_calls: dict[int, list[SharedCall]] = {}
 
     def run(self, items: Sequence[Item]) -> dict[int, Outcome]:
+        if self._waves is not None:
+            return self._run(items)
+        with Waves(1, self.trace.take) as self._waves:
+            return self._run(items)
+
+    def _run(self, items: Sequence[Item]) -> dict[int, Outcome]:
         if strategy(self.spec) is Strategy.LOOKUP:
             writes = self._lookup_then_plan(items)
         else:
@@ -169,31 +195,37 @@ class ChunkRun:
         # one without a matcher value is refused on its own, having sent nothing.
         waiting = [item.delivery_id for item in items if missing_matcher_verdict(self.spec, item) is None]
         records: list[dict[str, Any]] = []
-        for query in queries:
+        for wave in waves_of(queries, self._wave_runner().limit):
             if self._out_of_time():
                 for delivery_id in waiting:
                     self._finish(delivery_id, _not_sent())
                 looked_up = set(waiting)
                 return plan_after_lookup(self.spec, [i for i in items if i.delivery_id not in looked_up], [])
-            self.trace.take()
-            try:
-                found = self.client.query(query)
-            except SalesforceError as error:
+            ends = self._wave_runner().run([partial(self.client.query, query) for query in wave])
+            failed: SalesforceError | None = None
+            for query, done in zip(wave, ends, strict=True):
+                error = _salesforce_error(done)
+                if error is None:
+                    found = done.value or []
+                    records.extend(found)
+                    self._trace_lookup(waiting, query, done.calls, {"totalSize": len(found)})
+                    continue
                 self._trace_lookup(
-                    waiting,
-                    query,
-                    self.trace.take(),
-                    {"errorCode": error.error_code, "message": error.message},
+                    waiting, query, done.calls, {"errorCode": error.error_code, "message": error.message}
                 )
+                failed = failed or error
+            if failed is not None:
                 for delivery_id in waiting:
-                    self._finish(delivery_id, outcome_of_error(error))
+                    self._finish(delivery_id, outcome_of_error(failed))
                 # Those without a value are still refused for what they lack.
                 looked_up = set(waiting)
                 refusals = [item for item in items if item.delivery_id not in looked_up]
                 return plan_after_lookup(self.spec, refusals, [])
-            records.extend(found)
-            self._trace_lookup(waiting, query, self.trace.take(), {"totalSize": len(found)})
         return plan_after_lookup(self.spec, items, records)
+
+    def _wave_runner(self) -> Waves:
+        assert self._waves is not None, "calls are made within run()"
+        return self._waves
 
     def _lookup_queries(self, items: list[Item]) -> list[str]:
         """The lookups for the items; an item whose values cannot be queried fails alone.
@@ -237,7 +269,7 @@ class ChunkRun:
 
     def _write(self, writes: Writes) -> None:
         sobject = self.spec.sobject
-        self._in_collections(
+        batches = _batches(
             writes.creates, "POST", lambda batch: self.client.create(sobject, [t.fields for t in batch])
         )
         nothing_to_change = [t for t in writes.updates if not t.fields]
@@ -249,59 +281,62 @@ class ChunkRun:
                     Outcome(Result.DELIVERED, 200, record_id=target.record_id or "", created=False),
                 )
         updates = [t for t in writes.updates if t.fields]
-        self._in_collections(
+        batches += _batches(
             updates,
             "PATCH",
             lambda batch: self.client.update(sobject, [{"Id": t.record_id, **t.fields} for t in batch]),
         )
         if writes.upserts:
             external = self.spec.matchers[0].field
-            self._in_collections(
+            batches += _batches(
                 writes.upserts,
                 "PATCH",
                 lambda batch: self.client.upsert(sobject, external, [t.fields for t in batch]),
             )
-            if not self._out_of_time():
-                list_shared_keys(
-                    self.client,
-                    self.trace.take,
-                    sobject,
-                    self.spec.matchers[0],
-                    writes.upserts,
-                    self.outcomes,
-                )
-        self._in_collections(
+        batches += _batches(
             writes.deletes, "DELETE", lambda batch: self.client.delete([str(t.record_id) for t in batch])
         )
+        for wave in waves_of(batches, self._wave_runner().limit, keys=_records_written):
+            self._write_wave(wave)
+        if writes.upserts and not self._out_of_time():
+            # Upserts refused for a key that several records share become multiple matches.
+            list_shared_keys(
+                self.client,
+                self.trace.take,
+                sobject,
+                self.spec.matchers[0],
+                writes.upserts,
+                self.outcomes,
+            )
 
-    def _in_collections(
-        self, targets: list[Target], method: str, send: Callable[[list[Target]], list[RecordResult]]
-    ) -> None:
-        for start in range(0, len(targets), COLLECTION_SIZE):
-            batch = targets[start : start + COLLECTION_SIZE]
-            served = [d for t in batch for d in t.delivery_ids]
-            if self._out_of_time():
-                for delivery_id in served:
+    def _write_wave(self, wave: list[_Batch]) -> None:
+        if self._out_of_time():
+            for batch in wave:
+                for delivery_id in batch.served:
                     self._finish(delivery_id, _not_sent())
-                continue
-            if self.before_write is not None:
-                self.before_write(served)
-            self.trace.take()
-            started = time.monotonic()
-            try:
-                results = send(batch)
-            except SalesforceError as error:
-                calls = self.trace.take()
+            return
+        if self.before_write is not None:
+            self.before_write([d for batch in wave for d in batch.served])
+        ends = self._wave_runner().run([partial(batch.send, batch.targets) for batch in wave])
+        for batch, done in zip(wave, ends, strict=True):
+            error = _salesforce_error(done)
+            if error is not None:
                 if error.outcome_unknown:
-                    outcome = outcome_of_unknown(error, time.monotonic() - started, self.request_time_limit)
+                    outcome = outcome_of_unknown(error, done.seconds, self.request_time_limit)
                 else:
                     outcome = outcome_of_error(error)
-                for target in batch:
-                    self._settle(target, outcome, calls, served, method)
+                for target in batch.targets:
+                    self._settle(target, outcome, done.calls, batch.served, batch.method)
                 continue
-            calls = self.trace.take()
-            for target, result in zip(batch, results, strict=True):
-                self._settle(target, _outcome_of_result(result, target, method), calls, served, method)
+            results = done.value or []
+            for target, result in zip(batch.targets, results, strict=True):
+                self._settle(
+                    target,
+                    _outcome_of_result(result, target, batch.method),
+                    done.calls,
+                    batch.served,
+                    batch.method,
+                )
 
     def _out_of_time(self) -> bool:
         return self.may_start is not None and not self.may_start()
@@ -352,6 +387,44 @@ class ChunkRun:
             # the lookup was sent for it, so "nothing was sent" would be untrue.
             outcome.refused_before_sending = False
         self.outcomes[delivery_id] = outcome
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One Collections call to make: its records, in order, and how to send them."""
+
+    targets: list[Target]
+    method: str
+    send: Callable[[list[Target]], list[RecordResult]]
+
+    @property
+    def served(self) -> list[int]:
+        return [d for t in self.targets for d in t.delivery_ids]
+
+
+def _batches(
+    targets: list[Target], method: str, send: Callable[[list[Target]], list[RecordResult]]
+) -> list[_Batch]:
+    return [
+        _Batch(targets[start : start + COLLECTION_SIZE], method, send)
+        for start in range(0, len(targets), COLLECTION_SIZE)
+    ]
+
+
+def _records_written(batch: _Batch) -> set[Any]:
+    """The records a batch writes, as far as they are known before writing it."""
+    keys: set[Any] = {("Id", t.record_id) for t in batch.targets if t.record_id}
+    keys |= {("external", t.external_id) for t in batch.targets if t.external_id is not None}
+    return keys
+
+
+def _salesforce_error(done: Done[Any]) -> SalesforceError | None:
+    """The call's Salesforce error; anything else it raised is raised again here."""
+    if done.error is None:
+        return None
+    if isinstance(done.error, SalesforceError):
+        return done.error
+    raise done.error
 
 
 def _not_sent() -> Outcome:

@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from deliveries.lease import LEASE
-from deliveries.models import Attempt, Delivery, Status
+from deliveries.models import Attempt, Delivery, SenderLease, Status
 from deliveries.recording import OUTCOME_UNKNOWN, unknown_outcome_message
 
 INTERRUPTED = "The send was interrupted (the worker stopped) before Salesforce's answer was recorded."
@@ -35,21 +35,25 @@ MARGIN = timedelta(seconds=5)
 
 
 @transaction.atomic
-def recover_interrupted_sends(now: datetime | None = None, action_id: str | None = None) -> list[str]:
+def recover_interrupted_sends(
+    now: datetime | None = None, action_id: str | None = None, lane: int = 0
+) -> list[str]:
     """Settle the deliveries stuck in ``sending``; the ids of their actions.
 
-    With ``action_id``, the caller holds that action's lease, so every
-    delivery of it still marked as sending was left by a stopped worker.
+    With ``action_id``, the caller holds the lease of that action's ``lane``,
+    so every delivery of the lane still marked as sending was left by a
+    stopped worker.
     """
     now = now or timezone.now()
     stuck_rows = Delivery.objects.select_for_update().filter(status=Status.SENDING, bulk_send__isnull=True)
     if action_id is not None:
-        stuck_rows = stuck_rows.filter(action_id=action_id)
+        stuck_rows = stuck_rows.filter(action_id=action_id, lane=lane)
     else:
-        stuck_rows = stuck_rows.filter(last_attempt_at__lt=now - LEASE).filter(
-            # A sender still holding the action's lease may yet record the answer.
-            Q(action__sender_lease_until__isnull=True) | Q(action__sender_lease_until__lt=now)
+        # A sender still holding the lane's lease may yet record the answer.
+        held = SenderLease.objects.filter(
+            action_id=OuterRef("action_id"), lane=OuterRef("lane"), until__gte=now
         )
+        stuck_rows = stuck_rows.filter(last_attempt_at__lt=now - LEASE).exclude(Exists(held))
     stuck = list(stuck_rows.values_list("pk", "action_id", "operation", "updated_at"))
     if not stuck:
         return []

@@ -1,6 +1,8 @@
-"""The sender lease: at most one sender works on an action at a time.
+"""The sender lease: at most one sender works on a lane of an action at a time.
 
-Taken with a conditional UPDATE (safe with any number of workers on SQLite
+An action's deliveries are spread over lanes (``deliveries.lanes``); each
+lane has its own lease row, so several senders work on one action at once,
+each on its own lane. Taken with a conditional UPDATE (safe with any number of workers on SQLite
 or PostgreSQL). The lease is short and a heartbeat thread renews it while its
 sender works, so a killed worker stalls its action only until the lease runs
 out, while a healthy sender waiting on a slow Salesforce call keeps it.
@@ -18,7 +20,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.utils import timezone
 
-from actions.models import Action
+from deliveries.models import SenderLease
 
 logger = logging.getLogger(__name__)
 
@@ -27,24 +29,30 @@ LEASE = timedelta(seconds=30)
 HEARTBEAT_SECONDS = LEASE.total_seconds() / 3
 
 
-def acquire(action_id: str) -> str | None:
-    """Take the action's lease if it is free or ran out; the lease's token, or None."""
+def acquire(action_id: str, lane: int = 0) -> str | None:
+    """Take the lane's lease if it is free or ran out; the lease's token, or None."""
+    ensure_rows(action_id, [lane])
     token = secrets.token_hex(16)
     now = timezone.now()
     taken = (
-        Action.objects.filter(pk=action_id)
-        .filter(Q(sender_lease_until__isnull=True) | Q(sender_lease_until__lt=now))
-        .update(sender_lease_until=now + LEASE, sender_lease_token=token)
+        SenderLease.objects.filter(action_id=action_id, lane=lane)
+        .filter(Q(until__isnull=True) | Q(until__lt=now))
+        .update(until=now + LEASE, token=token)
     )
     return token if taken else None
+
+
+def ensure_rows(action_id: str, lanes: list[int]) -> None:
+    """The lanes' lease rows, made if missing (two workers may make one at once: one wins)."""
+    SenderLease.objects.bulk_create(
+        [SenderLease(action_id=action_id, lane=lane) for lane in lanes], ignore_conflicts=True
+    )
 
 
 def renew(action_id: str, token: str) -> bool:
     """Extend the lease; whether it is still ours."""
     return bool(
-        Action.objects.filter(pk=action_id, sender_lease_token=token).update(
-            sender_lease_until=timezone.now() + LEASE
-        )
+        SenderLease.objects.filter(action_id=action_id, token=token).update(until=timezone.now() + LEASE)
     )
 
 
@@ -57,9 +65,7 @@ def release(action_id: str, token: str) -> None:
     """
     for last_try in (False, True):
         try:
-            Action.objects.filter(pk=action_id, sender_lease_token=token).update(
-                sender_lease_until=None, sender_lease_token=""
-            )
+            SenderLease.objects.filter(action_id=action_id, token=token).update(until=None, token="")
             return
         except DatabaseError:
             if last_try or connection.in_atomic_block:

@@ -120,6 +120,9 @@ class Delivery(models.Model):
     replay = models.ForeignKey(
         "replays.Replay", null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
+    # The lane of its action it is sent in (``deliveries.lanes``): deliveries
+    # about one record share a lane, and each lane has a sender of its own.
+    lane = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,6 +162,23 @@ class SalesforceCall(models.Model):
 
     def __str__(self) -> str:
         return f"call {self.pk} ({self.request.get('method', '')} {self.request.get('path', '')})"
+
+
+class SenderLease(models.Model):
+    """The lease of one lane of an action: at most one sender works on it at a time."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="sender_leases")
+    lane = models.PositiveSmallIntegerField()
+    until = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(max_length=32, blank=True, default="")
+    # A sender task for this lane is queued and has not started yet.
+    wake_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "lane"], name="one_lease_per_lane")]
+
+    def __str__(self) -> str:
+        return f"lease of lane {self.lane} of action {self.action_id}"
 
 
 class Attempt(models.Model):

@@ -45,15 +45,17 @@ _DELIVERY_FIELDS = [
 ]
 
 
-def due_chunk(action_id: str, size: int) -> list[Delivery]:
-    """The action's next ``size`` due deliveries, oldest first, with their events, in one SELECT.
+def due_chunk(action_id: str, size: int, lane: int = 0) -> list[Delivery]:
+    """The next ``size`` due deliveries of one lane of the action, oldest first, with their events, in one SELECT.
 
     Each carries the number of its last attempt row (``last_attempt_number``),
     so that numbering the new rows needs no second query.
     """
     last = Attempt.objects.filter(delivery=OuterRef("pk")).order_by("-number").values("number")[:1]
     return list(
-        Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
+        Delivery.objects.filter(
+            action_id=action_id, lane=lane, status__in=DUE_STATUSES, due_at__lte=timezone.now()
+        )
         .select_related("event")
         .annotate(last_attempt_number=Subquery(last))
         .order_by("id")[:size]

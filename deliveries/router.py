@@ -13,10 +13,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from actions.models import Action
 from actions.triggers import TriggerSyntaxError, compile_trigger
+from deliveries.bulk_sending import uses_bulk
+from deliveries.lanes import lane_of
 from deliveries.models import Delivery, Status
 from destinations.models import ConnectionState
 from sources.models import Event, Source
@@ -41,9 +44,24 @@ def wanted_by(integrations: Any, destination_name: str) -> bool:
 
 @dataclass(frozen=True)
 class Route:
-    """The actions one message goes to, decided before the write transaction opens."""
+    """The actions one message goes to, decided before the write transaction opens.
+
+    ``lanes`` holds the lane of each action's delivery, in the same order
+    (``deliveries.lanes``); left empty, every delivery takes lane 0.
+    """
 
     actions: tuple[Action, ...]
+    lanes: tuple[int, ...] = ()
+
+    def lane(self, index: int) -> int:
+        return self.lanes[index] if index < len(self.lanes) else 0
+
+
+def lane_for(action: Action, payload: Mapping[str, Any], spread: str) -> int:
+    """The lane of the action's delivery of ``payload`` (evaluates the action's matcher mapping)."""
+    lanes = 1 if uses_bulk(action) else settings.DELIVERY_LANES
+    matchers = [(row["field"], row["mapping"]) for row in action.record_matchers]
+    return lane_of(action.operation, matchers, payload, lanes, spread)
 
 
 def decide(source: Source, payloads: Sequence[Mapping[str, Any]]) -> list[Route]:
@@ -57,17 +75,15 @@ def decide(source: Source, payloads: Sequence[Mapping[str, Any]]) -> list[Route]
     if not checks:
         return [Route(()) for _ in payloads]
     routes = []
-    for payload in payloads:
+    for index, payload in enumerate(payloads):
         integrations = payload.get("integrations")
-        routes.append(
-            Route(
-                tuple(
-                    action
-                    for action, matches in checks
-                    if wanted_by(integrations, action.destination.name) and matches(payload)
-                )
-            )
+        actions = tuple(
+            action
+            for action, matches in checks
+            if wanted_by(integrations, action.destination.name) and matches(payload)
         )
+        spread = f"{payload.get('messageId', '')}:{index}"
+        routes.append(Route(actions, tuple(lane_for(action, payload, spread) for action in actions)))
     return routes
 
 
@@ -87,17 +103,21 @@ def _trigger_checks(source: Source) -> list[tuple[Action, Callable[[Mapping[str,
     return checks
 
 
-def create_deliveries(routed: Iterable[tuple[Event, Route]]) -> set[str]:
-    """Create the deliveries of new events; returns the ids of the actions to wake.
+def create_deliveries(routed: Iterable[tuple[Event, Route]]) -> set[tuple[str, int]]:
+    """Create the deliveries of new events; returns the lanes to wake (action id, lane).
 
     Runs inside the intake transaction, so an event and its deliveries are
     committed together. No trigger is evaluated here: the routes were
     decided before. An action archived in between gets no delivery.
     """
-    pairs = [(event, action) for event, route in routed for action in route.actions]
+    pairs = [
+        (event, action, route.lane(index))
+        for event, route in routed
+        for index, action in enumerate(route.actions)
+    ]
     if not pairs:
         return set()
-    live = set(Action.live.filter(pk__in={action.pk for _, action in pairs}).values_list("pk", flat=True))
+    live = set(Action.live.filter(pk__in={action.pk for _, action, _ in pairs}).values_list("pk", flat=True))
     now = timezone.now()
     deliveries = [
         Delivery(
@@ -108,9 +128,10 @@ def create_deliveries(routed: Iterable[tuple[Event, Route]]) -> set[str]:
             due_at=now,
             operation=action.operation,
             sobject=action.sobject_name,
+            lane=lane,
         )
-        for event, action in pairs
+        for event, action, lane in pairs
         if action.pk in live
     ]
     Delivery.objects.bulk_create(deliveries)
-    return {str(d.action_id) for d in deliveries if d.status == Status.PENDING}
+    return {(str(d.action_id), d.lane) for d in deliveries if d.status == Status.PENDING}

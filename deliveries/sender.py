@@ -1,7 +1,9 @@
-"""The sender: takes an action's due deliveries, oldest first, and sends them.
+"""The sender: takes a lane of an action's due deliveries, oldest first, and sends them.
 
-At most one sender works on an action at a time (``deliveries.lease``), so
-two workers never race to create the same record. The attempt is written
+An action's deliveries are spread over lanes by the record they are about
+(``deliveries.lanes``). At most one sender works on a lane at a time
+(``deliveries.lease``), so two workers never race to create the same record,
+while several work on one busy action at once. The attempt is written
 before the send, marked just before each write, and completed after it, so
 a crash in between leaves a trace that says whether a write may have gone.
 The sender works to a deadline checked before every Salesforce call.
@@ -23,12 +25,13 @@ from actions.archiving import close_waiting
 from actions.models import Action
 from deliveries import budget_hold, bulk_polling, bulk_sending
 from deliveries.budget_hold import hold_for_budget
+from deliveries.concurrent_calls import Waves
 from deliveries.doorbell import ring
 from deliveries.execution import CallTrace, ChunkRun
 from deliveries.holding import hold_deliveries
 from deliveries.interrupted import WRITING, recover_interrupted_sends
 from deliveries.lease import LEASE, Heartbeat, acquire, release, renew
-from deliveries.models import DUE_STATUSES, Attempt, Delivery
+from deliveries.models import DUE_STATUSES, Attempt, Delivery, SenderLease
 from deliveries.outcomes import Outcome
 from deliveries.preparing import Prepared, action_spec, prepare
 from deliveries.recording import due_chunk, record_outcomes, start_attempts
@@ -53,30 +56,41 @@ class Step(StrEnum):
     WAITING = "waiting"
 
 
-def run(action_id: str, max_seconds: float | None = None) -> None:
-    """Send everything due for the action (or as much as fits in ``max_seconds``), then return.
+def run(action_id: str, max_seconds: float | None = None, lane: int | None = None) -> None:
+    """Send everything due in the action's lane (or as much as fits in ``max_seconds``), then return.
 
     No call is started after ``max_seconds`` (``SENDER_MAX_RUN_SECONDS``);
-    the queue's task timeout is derived from it in settings.
+    the queue's task timeout is derived from it in settings. A queue task
+    sends one lane; without ``lane``, every lane with due deliveries is
+    sent in turn (a send from the command line, a test).
     """
-    Action.objects.filter(pk=action_id).update(wake_queued_at=None)
     budget = settings.SENDER_MAX_RUN_SECONDS if max_seconds is None else max_seconds
     deadline = time.monotonic() + budget
+    if lane is not None:
+        _run_lane(action_id, lane, deadline)
+        return
+    due = Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES)
+    for each in sorted({0, *due.values_list("lane", flat=True).distinct()}):
+        _run_lane(action_id, each, deadline)
+
+
+def _run_lane(action_id: str, lane: int, deadline: float) -> None:
+    SenderLease.objects.filter(action_id=action_id, lane=lane).update(wake_queued_at=None)
     while True:
-        token = acquire(action_id)
+        token = acquire(action_id, lane)
         if token is None:
             return
         out_of_time = False
         try:
             # Holding the lease, no other sender can be working on the action:
             # what is still marked as sending was left by a stopped worker.
-            recover_interrupted_sends(action_id=action_id)
+            recover_interrupted_sends(action_id=action_id, lane=lane)
             with Heartbeat(action_id, token) as heartbeat:
 
                 def may_start() -> bool:
                     return time.monotonic() < deadline and heartbeat.fresh()
 
-                while (step := _timed_chunk(action_id, may_start)) is Step.SENT:
+                while (step := _timed_chunk(action_id, may_start, lane)) is Step.SENT:
                     if not may_start():
                         out_of_time = True
                         break
@@ -85,19 +99,19 @@ def run(action_id: str, max_seconds: float | None = None) -> None:
             release(action_id, token)
         if out_of_time:
             # Queued after the release, so that the fresh task finds the lease free.
-            ring([action_id])
+            ring([(action_id, lane)])
             return
         # Released first, checked after: a delivery routed while we held the
         # lease (whose own task found the lease taken) is seen here.
-        if step in (Step.BLOCKED, Step.WAITING) or not has_due(action_id):
+        if step in (Step.BLOCKED, Step.WAITING) or not has_due(action_id, lane):
             return
 
 
-def _timed_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> Step:
+def _timed_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane: int = 0) -> Step:
     started = time.monotonic()
     step = Step.NOTHING_DUE
     with statement_log.counting(action_id, sent=lambda: step is Step.SENT):
-        step = send_chunk(action_id, may_start)
+        step = send_chunk(action_id, may_start, lane)
     if step is Step.SENT:
         try:
             chunk_timing.record(action_id, time.monotonic() - started)
@@ -114,14 +128,14 @@ _STEP_OF_FLUSH = {
 }
 
 
-def has_due(action_id: str) -> bool:
-    return Delivery.objects.filter(
-        action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now()
-    ).exists()
+def has_due(action_id: str, lane: int | None = None) -> bool:
+    """Whether the action (or one lane of it) has deliveries due now."""
+    due = Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
+    return (due if lane is None else due.filter(lane=lane)).exists()
 
 
-def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> Step:
-    """Send one chunk of the action's due deliveries."""
+def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane: int = 0) -> Step:
+    """Send one chunk of the lane's due deliveries (a Bulk action: of all its lanes, from lane 0)."""
     try:
         action = Action.objects.select_related("destination").get(pk=action_id)
     except Action.DoesNotExist:
@@ -144,10 +158,15 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None) -> S
         hold_for_budget(destination, budget)
         return Step.BLOCKED
     if bulk_sending.uses_bulk(action):
+        if lane != 0:
+            # A Bulk action is flushed per action, by its lane 0 alone: two
+            # flushes at once could send one record twice.
+            ring([(action_id, 0)])
+            return Step.BLOCKED
         # Passing by: jobs of this action due for a look are polled now, not at the next schedule.
         bulk_polling.poll_due(action_id)
         return _STEP_OF_FLUSH[bulk_sending.flush(action, destination)]
-    due = due_chunk(action_id, settings.DELIVERY_CHUNK_SIZE)
+    due = due_chunk(action_id, settings.DELIVERY_CHUNK_SIZE, lane)
     if not due:
         return Step.NOTHING_DUE
     attempts = start_attempts(action, due)
@@ -186,7 +205,13 @@ def attempt_chunk(
     if not isinstance(prepared, Prepared):
         return prepared
     outcomes = prepared.outcomes
-    with client_for(destination, on_call=trace) as client:
+    calls_at_once = destination.concurrent_calls
+    with (
+        Waves(calls_at_once, trace.take) as waves,
+        client_for(
+            destination, on_call=trace, concurrent_calls=calls_at_once, refresh_via=waves.on_sender_thread
+        ) as client,
+    ):
         run = ChunkRun(
             client,
             trace,
@@ -196,20 +221,21 @@ def attempt_chunk(
             may_start=may_start,
             before_write=before_write,
             request_time_limit=settings.SALESFORCE_REQUEST_TIME_LIMIT_SECONDS,
+            waves=waves,
         )
         outcomes.update(run.run(prepared.items))
     return outcomes
 
 
 @contextmanager
-def exclusive(action_id: str) -> Iterator[bool]:
-    """Hold the action's sender lease for a send made outside the sender.
+def exclusive(action_id: str, lane: int = 0) -> Iterator[bool]:
+    """Hold a lane's sender lease for a send made outside the sender.
 
     Yields whether the lease was taken; when it was not, another sender is
-    working on the action and the caller must not send (two senders could
+    working on the lane and the caller must not send (two senders could
     create the same record twice).
     """
-    token = acquire(action_id)
+    token = acquire(action_id, lane)
     try:
         if token is None:
             yield False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from actions.models import Action
@@ -13,16 +14,18 @@ from deliveries.doorbell import ring
 from deliveries.followups import follow_up
 from deliveries.holding import retry_held_of_connected
 from deliveries.interrupted import recover_interrupted_sends
-from deliveries.models import DUE_STATUSES, Delivery, Status
+from deliveries.models import DUE_STATUSES, Delivery, SenderLease, Status
 from deliveries.pruning import prune_old_bulk_jobs, prune_old_calls, prune_old_events, prune_old_rejections
 from destinations import api_budget
 from monitoring import log_context
 from sources import dedup
 
 
-def send_action(action_id: str) -> None:
+def send_action(subject: str) -> None:
+    """Send a lane of an action; ``subject`` is its address (``action id:lane``)."""
+    action_id, lane = doorbell.parse_address(subject)
     with log_context.bound(**_ids_of_action(action_id)):
-        sender.run(action_id)
+        sender.run(action_id, lane=lane)
 
 
 def _ids_of_action(action_id: str) -> dict[str, Any]:
@@ -53,28 +56,29 @@ def sweep() -> int:
     bulk_recovery.recover_interrupted()
     bulk_polling.poll_due()
     due = Delivery.objects.filter(status__in=DUE_STATUSES, due_at__lte=timezone.now())
-    action_ids = [str(a) for a in due.values_list("action_id", flat=True).distinct()]
-    ring(action_ids)
-    return len(action_ids)
+    lanes = [(str(a), lane) for a, lane in due.values_list("action_id", "lane").distinct()]
+    ring(lanes)
+    return len({action_id for action_id, _ in lanes})
 
 
 def _look_again_when_leases_end() -> None:
-    """A send in progress under a lease: look again the moment the lease would run out.
+    """A send in progress under a lane's lease: look again the moment the lease would run out.
 
     A sender at work renews its lease and the look finds it taken; a killed
     one does not, and the look takes over then, not at the next sweep.
     """
     now = timezone.now()
-    in_progress = (
-        Delivery.objects.filter(
-            status=Status.SENDING, bulk_send__isnull=True, action__sender_lease_until__gte=now
-        )
-        .values_list("action_id", "action__sender_lease_until")
-        .distinct()
+    sending = Delivery.objects.filter(
+        action_id=OuterRef("action_id"), lane=OuterRef("lane"), status=Status.SENDING, bulk_send__isnull=True
     )
-    for action_id, lease_until in in_progress:
+    in_progress = SenderLease.objects.filter(Exists(sending), until__gte=now).values_list(
+        "action_id", "lane", "until"
+    )
+    for action_id, lane, lease_until in in_progress:
         assert lease_until is not None  # filtered on
-        follow_up(doorbell.SEND_TASK, str(action_id), lease_until + timedelta(seconds=1))
+        follow_up(
+            doorbell.SEND_TASK, doorbell.address(str(action_id), lane), lease_until + timedelta(seconds=1)
+        )
 
 
 def prune() -> int:

@@ -20,6 +20,7 @@ from deliveries.doorbell import ring
 from deliveries.execution import CallTrace
 from deliveries.models import Attempt, Delivery, Status
 from deliveries.recording import record_outcomes
+from deliveries.router import lane_for
 from deliveries.sender import attempt_chunk, exclusive, has_due
 from destinations.models import ConnectionState
 from sources.models import Event
@@ -36,24 +37,26 @@ def send_test(action: Action, event: Event) -> Delivery:
         raise CannotSend("Connect the destination to Salesforce first.")
     if not action.operation:
         raise CannotSend("Choose and save the action's operation first.")
-    with exclusive(str(action.pk)) as held:
+    # The lane of the record it is about: its other deliveries wait meanwhile.
+    lane = lane_for(action, event.payload, str(event.pk))
+    with exclusive(str(action.pk), lane) as held:
         if not held:
             raise CannotSend("This action is sending other events right now; try again in a few seconds.")
-        delivery, attempt = _start(action, event)
+        delivery, attempt = _start(action, event, lane)
         trace = CallTrace()
         started = time.monotonic()
         outcomes = attempt_chunk(action, destination, [delivery], trace)
         duration_ms = int((time.monotonic() - started) * 1000)
         record_outcomes(destination, [delivery], [attempt], outcomes, duration_ms, trace.last_usage)
     # A sender woken while we held the lease gave up at once: wake it again.
-    if has_due(str(action.pk)):
-        ring([str(action.pk)])
+    if has_due(str(action.pk), lane):
+        ring([(str(action.pk), lane)])
     delivery.refresh_from_db()
     return delivery
 
 
 @transaction.atomic
-def _start(action: Action, event: Event) -> tuple[Delivery, Attempt]:
+def _start(action: Action, event: Event, lane: int) -> tuple[Delivery, Attempt]:
     now = timezone.now()
     delivery = Delivery.objects.create(
         action=action,
@@ -67,6 +70,7 @@ def _start(action: Action, event: Event) -> tuple[Delivery, Attempt]:
         operation=action.operation,
         sobject=action.sobject_name,
         is_test=True,
+        lane=lane,
     )
     attempt = Attempt.objects.create(delivery=delivery, number=1, started_at=now, outcome="sending")
     return delivery, attempt

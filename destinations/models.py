@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -19,6 +20,11 @@ class ConnectionState(models.TextChoices):
     # The refresh token was refused: deliveries are held, not failed, until
     # someone reconnects.
     NEEDS_RECONNECT = "needs_reconnect", "Needs reconnect"
+
+
+DEFAULT_CONCURRENT_CALLS = 8
+# Salesforce's limit on an org's concurrent long-running requests.
+MAX_CONCURRENT_CALLS = 25
 
 
 class Destination(models.Model):
@@ -48,6 +54,13 @@ class Destination(models.Model):
     # Bumped on every token change, so that concurrent refreshes can tell
     # whether someone else has refreshed already.
     token_version = models.PositiveIntegerField(default=0)
+
+    # Salesforce calls a chunk may have in flight at once. An org answers at
+    # most 25 long-running requests at once, shared by every client of it.
+    concurrent_calls = models.PositiveSmallIntegerField(
+        default=DEFAULT_CONCURRENT_CALLS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CONCURRENT_CALLS)],
+    )
 
     # Salesforce said the org's API quota is spent: nothing is sent before this.
     paused_until = models.DateTimeField(null=True, blank=True)

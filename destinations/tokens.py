@@ -27,12 +27,13 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from destinations import api_budget, crypto
+from destinations.chunk_tokens import ChunkTokens, RefreshVia
 from destinations.models import ConnectionState, Destination
 from destinations.needs_reconnect import mark_needs_reconnect
 from destinations.salesforce import oauth
 from destinations.salesforce.calls import Call
 from destinations.salesforce.client import SalesforceClient
-from destinations.salesforce.connection import Connection
+from destinations.salesforce.connection import Connection, TokenSource
 from destinations.salesforce.domains import UntrustedUrl, trusted_origin
 from destinations.salesforce.errors import ErrorKind, SalesforceError
 from destinations.salesforce.oauth import OAuthApp, OAuthError, TokenGrant, same_id
@@ -44,8 +45,19 @@ REFRESH_ATTEMPTS = 3
 REFRESH_RETRY_SECONDS = 0.5
 
 
-def client_for(destination: Destination, on_call: Callable[[Call], None] | None = None) -> SalesforceClient:
+def client_for(
+    destination: Destination,
+    on_call: Callable[[Call], None] | None = None,
+    *,
+    concurrent_calls: int | None = None,
+    refresh_via: RefreshVia | None = None,
+) -> SalesforceClient:
     """A client for the destination's org, with its tokens (close it, or use it in a ``with``).
+
+    With ``concurrent_calls`` it is a chunk's client: its connection pool
+    holds that many connections, and the token is read once, now
+    (``ChunkTokens``), for all the calls the threads of the chunk make; a
+    refresh runs through ``refresh_via``.
 
     The instance URL was vetted when it was stored; it is vetted again here,
     since ``SALESFORCE_EXTRA_INSTANCE_HOSTS`` may have changed since (a demo
@@ -58,7 +70,9 @@ def client_for(destination: Destination, on_call: Callable[[Call], None] | None 
         reason = f"The org's address is no longer one this server may use ({exc}). Reconnect."
         mark_needs_reconnect(destination, reason)
         raise _auth_error(reason, "UNTRUSTED_HOST") from None
-    tokens = DestinationTokens(destination)
+    tokens: TokenSource = DestinationTokens(destination)
+    if concurrent_calls is not None:
+        tokens = ChunkTokens(tokens, refresh_via)
     # Every call made for the destination counts against its API budget,
     # tallied once when the client closes (one UPDATE, not one per call).
     tally = CallTally(destination.pk, on_call)
@@ -67,6 +81,7 @@ def client_for(destination: Destination, on_call: Callable[[Call], None] | None 
         on_call=tally,
         write_timeout=settings.SALESFORCE_WRITE_TIMEOUT_SECONDS,
         on_close=tally.save,
+        pool_size=concurrent_calls or 1,
     )
 
 
@@ -75,10 +90,13 @@ class CallTally:
 
     def __init__(self, destination_id: uuid.UUID, on_call: Callable[[Call], None] | None) -> None:
         self.destination_id, self.on_call, self.counted = destination_id, on_call, 0
+        # A chunk's calls run on several threads at once.
+        self._lock = threading.Lock()
 
     def __call__(self, call: Call) -> None:
         if call.counted:
-            self.counted += 1
+            with self._lock:
+                self.counted += 1
         if self.on_call is not None:
             self.on_call(call)
 

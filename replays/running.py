@@ -20,6 +20,7 @@ from django_q.tasks import async_task
 from actions.models import Action
 from deliveries.doorbell import ring
 from deliveries.models import Delivery, Status
+from deliveries.router import lane_for
 from destinations.models import ConnectionState
 from replays.models import ACTIVE_STATES, Replay, ReplayState
 from replays.selection import ReplayRefused, already_sent, events_in_range, pages, taker
@@ -97,7 +98,11 @@ def run(
     replay.save(update_fields=["state", "updated_at"])
     deadline = None if slice_seconds is None else time.monotonic() + slice_seconds
     for page in pages(events, after=replay.cursor):
-        taken = [event_id for event_id, payload in page if takes(payload)]
+        # Lanes are decided here, before the page's transaction opens (a
+        # matcher mapping is user-defined work).
+        taken = {
+            event_id: lane_for(action, payload, str(event_id)) for event_id, payload in page if takes(payload)
+        }
         if not _commit_page(replay, taken, looked_at=len(page), cursor=page[-1][0]):
             return _finish(replay, ReplayState.FAILED, STOPPED)
         if on_page is not None:
@@ -108,8 +113,11 @@ def run(
     return _finish(replay, ReplayState.DONE)
 
 
-def _commit_page(replay: Replay, taken: list[int], *, looked_at: int, cursor: int) -> bool:
-    """Write one page's deliveries and the progress; False, writing nothing, when the action is off or deleted."""
+def _commit_page(replay: Replay, taken: dict[int, int], *, looked_at: int, cursor: int) -> bool:
+    """Write one page's deliveries and the progress; False, writing nothing, when the action is off or deleted.
+
+    ``taken`` holds the lane of each event taken, by event id.
+    """
     action = replay.action
     connected = action.destination.state == ConnectionState.CONNECTED
     now = timezone.now()
@@ -118,7 +126,7 @@ def _commit_page(replay: Replay, taken: list[int], *, looked_at: int, cursor: in
         # fails its deliveries with the others still waiting.
         if not Action.live.select_for_update().filter(pk=action.pk, enabled=True).exists():
             return False
-        skip = set() if replay.force else already_sent(action, taken)
+        skip = set() if replay.force else already_sent(action, list(taken))
         deliveries = [
             Delivery(
                 action=action,
@@ -129,8 +137,9 @@ def _commit_page(replay: Replay, taken: list[int], *, looked_at: int, cursor: in
                 operation=action.operation,
                 sobject=action.sobject_name,
                 replay=replay,
+                lane=lane,
             )
-            for event_id in taken
+            for event_id, lane in taken.items()
             if event_id not in skip
         ]
         Delivery.objects.bulk_create(deliveries)
@@ -140,7 +149,7 @@ def _commit_page(replay: Replay, taken: list[int], *, looked_at: int, cursor: in
         replay.cursor = cursor
         replay.save(update_fields=["looked_at", "matched", "created", "cursor", "updated_at"])
         if deliveries and connected:
-            ring([str(action.pk)])
+            ring({(str(action.pk), d.lane) for d in deliveries})
     return True
 
 

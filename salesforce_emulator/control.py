@@ -15,6 +15,7 @@ requests that carry the control token from the control port's own address
     GET    /orgs/{org}/requests               request log (?since=<id>)
     DELETE /orgs/{org}/requests               clear it
     GET|POST|DELETE /orgs/{org}/faults        list, add, clear; DELETE .../faults/{id}
+    GET|DELETE /orgs/{org}/concurrency        data API requests in flight and their peak; reset the peak
     GET|PATCH /orgs/{org}/limits              {"used": n, "max": n}
     POST   /orgs/{org}/tokens                 mint a token pair ({"scopes": [...]})
     POST   /orgs/{org}/tokens/expire          expire every access token
@@ -177,6 +178,10 @@ class OrgControl:
             return responses.json_response([e.as_dict() for e in org.requests() if e.id > since])
         if head == "faults":
             return self._faults(request, parts)
+        if head == "concurrency":
+            if method == "DELETE":
+                org.in_flight.reset_peak()
+            return responses.json_response(org.in_flight.snapshot())
         if head == "limits":
             if method == "PATCH":
                 changes = _json(request)

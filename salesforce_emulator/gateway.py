@@ -45,7 +45,11 @@ class Gateway:
         trace = Trace()
         status = 0
         try:
-            response = self._answer(request, trace)
+            if self.kind == "instance" and request.path.startswith("/services/data/"):
+                with self.org.in_flight.counted():
+                    response = self._answer(request, trace)
+            else:
+                response = self._answer(request, trace)
             status = response.status_code
             return response
         finally:

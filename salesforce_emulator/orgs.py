@@ -20,6 +20,7 @@ from salesforce_emulator.bulk import BulkJobs
 from salesforce_emulator.config import EmulatorConfig
 from salesforce_emulator.faults import FaultSet
 from salesforce_emulator.ids import IdMinter, to_18
+from salesforce_emulator.in_flight import InFlight
 from salesforce_emulator.limits import ApiLimits
 from salesforce_emulator.query_api import QueryCursors
 from salesforce_emulator.records import RecordWriter
@@ -46,6 +47,8 @@ class Org:
         self.instance_url = ""
         self.faults = FaultSet()
         self.log = RequestLog(config.request_log_size)
+        # Data API requests being answered now, and the most at once.
+        self.in_flight = InFlight()
         self.reset(schema)
 
     def reset(self, schema: Schema) -> None:
@@ -72,6 +75,7 @@ class Org:
             self.user_active = True
             self.faults.clear()
             self.log.clear()
+            self.in_flight.reset_peak()
             self._seed()
 
     @property

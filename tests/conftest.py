@@ -50,6 +50,12 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def one_lane_unless_told(settings: Any) -> None:
+    """Each action sends in one lane, as a one-worker install does; the lane tests set their own."""
+    settings.DELIVERY_LANES = 1
+
+
+@pytest.fixture(autouse=True)
 def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     # allauth counts sign-ins and mails sent in the cache; one test's count
     # must not throttle the next. The database cache is reachable only from

@@ -61,13 +61,19 @@ class SalesforceClient:
         write_timeout: float = DEFAULT_WRITE_TIMEOUT,
         max_query_pages: int = MAX_QUERY_PAGES,
         on_close: Callable[[], None] | None = None,
+        pool_size: int = 1,
     ) -> None:
         self.connection = connection
         # Told when the client is closed (the caller tallies the calls it made).
         self._on_close = on_close
         self._max_query_pages = max_query_pages
         self._transport = Transport(
-            connection, on_call=on_call, session=session, timeout=timeout, write_timeout=write_timeout
+            connection,
+            on_call=on_call,
+            session=session,
+            timeout=timeout,
+            write_timeout=write_timeout,
+            pool_size=pool_size,
         )
         self._root = connection.api_root
         # Bulk API 2.0 ingest, on the same transport (traced and counted alike).

@@ -56,14 +56,18 @@ def longest_call(timeout: float, write_timeout: float) -> float:
     return 2 * (CONNECT_TIMEOUT + max(timeout, write_timeout)) + CONNECT_TIMEOUT + timeout
 
 
-def new_session() -> requests.Session:
-    """A session for one client: keep-alive, the project's User-Agent, and no retries."""
+def new_session(pool_size: int = 1) -> requests.Session:
+    """A session for one client: keep-alive, the project's User-Agent, and no retries.
+
+    ``pool_size`` is how many connections to the org it keeps open at once:
+    as many as the calls its client makes at once.
+    """
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     # requests already defaults to no retries; saying so keeps it that way.
     for prefix in ("https://", "http://"):
-        session.mount(prefix, HTTPAdapter(max_retries=0))
+        session.mount(prefix, HTTPAdapter(max_retries=0, pool_maxsize=max(1, pool_size)))
     return session
 
 
@@ -108,13 +112,14 @@ class Transport:
         session: requests.Session | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         write_timeout: float = DEFAULT_WRITE_TIMEOUT,
+        pool_size: int = 1,
     ) -> None:
         if not timeout or timeout <= 0 or not write_timeout or write_timeout <= 0:
             raise ValueError("every call needs a positive timeout")
         self.connection = connection
         self.on_call = on_call
         self.owns_session = session is None
-        self.session = session if session is not None else new_session()
+        self.session = session if session is not None else new_session(pool_size)
         self.timeout = timeout
         self.write_timeout = write_timeout
 

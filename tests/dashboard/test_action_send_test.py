@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
-from deliveries.models import Delivery
+from deliveries.models import Delivery, SenderLease
 from destinations.models import ConnectionState
 from sources.models import Event
 from sources.provisioning import create_source
@@ -113,7 +113,7 @@ def test_it_refuses_when_the_destination_is_not_connected(team, destination, lea
 
 def test_it_waits_for_a_sender_working_on_the_action(team, destination, lead, ada, sf):
     # Two senders at once could both create the record: the test send takes the same lease.
-    Action.objects.filter(pk=lead.pk).update(sender_lease_until=timezone.now() + timedelta(minutes=1))
+    engine.lane_lease(lead.pk).update(until=timezone.now() + timedelta(minutes=1))
     sf.reset_calls()
 
     response = team.client_for("owner").post(_url(destination, lead), {"event_id": ada.pk})
@@ -127,8 +127,7 @@ def test_it_waits_for_a_sender_working_on_the_action(team, destination, lead, ad
 def test_it_gives_the_lease_back_after_sending(team, destination, lead, ada, sf):
     team.client_for("owner").post(_url(destination, lead), {"event_id": ada.pk})
 
-    lead.refresh_from_db()
-    assert lead.sender_lease_until is None and lead.sender_lease_token == ""
+    assert [(lease.until, lease.token) for lease in SenderLease.objects.filter(action=lead)] == [(None, "")]
 
 
 def test_it_refuses_an_event_of_another_source(team, destination, lead, sf):

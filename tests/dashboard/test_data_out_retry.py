@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from actions.models import Action
 from deliveries.models import Attempt, Delivery, Status
 from tests.dashboard.data_out_support import (
     BLOCKED_DOMAIN,
@@ -14,7 +13,7 @@ from tests.dashboard.data_out_support import (
     lead,
     sent,
 )
-from tests.engine.conftest import deliver
+from tests.engine.conftest import deliver, lane_lease
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def failed_and_delivered(sf, destination, source):
 
 
 def _woken(action) -> bool:
-    return Action.objects.get(pk=action.pk).wake_queued_at is not None
+    return lane_lease(action.pk).get().wake_queued_at is not None
 
 
 def test_it_retries_one_failed_delivery_and_it_is_delivered_once_the_cause_is_fixed(

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from actions.models import Action
 from deliveries.models import Attempt, Delivery, Status
 from deliveries.retrying import can_retry, retry_all_failed, retry_one
 from tests.deliveries.delivery_rows import delivery_row
+from tests.engine.conftest import lane_lease
 
 LONG_AGO = timezone.now() - timedelta(days=2)
 
@@ -110,7 +110,7 @@ def test_it_wakes_the_sender_of_each_action_once_committed(team, source, django_
         retry_all_failed(Delivery.objects.all())
 
     assert len(callbacks) == 1
-    assert Action.objects.get(pk=delivery.action_id).wake_queued_at is not None
+    assert lane_lease(delivery.action_id).get().wake_queued_at is not None
 
 
 def test_it_wakes_no_one_when_nothing_was_retried(team, source, django_capture_on_commit_callbacks):

@@ -1,3 +1,6 @@
+import threading
+import time
+
 import requests
 
 from salesforce_emulator import Emulator
@@ -227,3 +230,25 @@ def test_its_config_does_not_show_the_token(salesforce_emulator: Emulator):
 
     assert "control_token" not in answer.json()
     assert salesforce_emulator.control_token not in answer.text
+
+
+def test_it_counts_the_data_requests_in_flight_and_their_peak(salesforce_emulator: Emulator, api: Api, org):
+    concurrency = _control(salesforce_emulator, "/orgs/production/concurrency")
+    http = _http(salesforce_emulator)
+    # A slow request of an earlier test may still be running to its end.
+    for _ in range(500):
+        if http.get(concurrency, timeout=5).json()["in_flight"] == 0:
+            break
+        time.sleep(0.01)
+    assert http.delete(concurrency, timeout=5).json() == {"in_flight": 0, "peak": 0}
+    org.faults.add("latency", path="/limits", seconds=0.4, count=3)
+    callers = [threading.Thread(target=lambda: api.get("/limits")) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert http.get(concurrency, timeout=5).json() == {"in_flight": 0, "peak": 3}
+
+    assert http.delete(concurrency, timeout=5).json() == {"in_flight": 0, "peak": 0}
+    api.get("/limits")
+    assert http.get(concurrency, timeout=5).json() == {"in_flight": 0, "peak": 1}

@@ -11,13 +11,15 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.db.models import QuerySet
 from django.test import Client
 from django.utils import timezone
 
 from actions import catalog
 from actions.models import Action
 from deliveries import sender
-from deliveries.models import Delivery
+from deliveries.lease import ensure_rows
+from deliveries.models import Delivery, SenderLease
 from destinations.models import ConnectionState, Destination
 from destinations.salesforce import describe
 from salesforce_emulator.control_guard import TOKEN_HEADER
@@ -155,3 +157,10 @@ def seed_records(destination: Destination, source: KeyedSource, *messages: dict[
     send(source, *messages)
     deliver(seed)
     seed.delete()
+
+
+def lane_lease(action: Action | Any, lane: int = 0) -> QuerySet[SenderLease]:
+    """The lease row of one lane of the action (or action id), made if missing, to read or change."""
+    action_id = action.pk if isinstance(action, Action) else action
+    ensure_rows(str(action_id), [lane])
+    return SenderLease.objects.filter(action_id=action_id, lane=lane)

@@ -31,7 +31,7 @@ from actions.models import Action
 from deliveries import bulk_polling, bulk_recovery, sender
 from deliveries.models import Attempt, BulkJob, BulkPhase, Delivery, Status
 from tests.engine.bulk_helpers import bulk_upsert, poll_finished_jobs, wait_for_salesforce
-from tests.engine.conftest import identify, send
+from tests.engine.conftest import identify, lane_lease, send
 
 ROOT = Path(__file__).resolve().parents[2]
 RECOVERY_BOUND = timedelta(minutes=2)
@@ -123,7 +123,7 @@ def _sweep_interval() -> timedelta:
 def _the_dead_senders_lease_runs_out(action: Action) -> None:
     # The action's own sender lease belongs to the REST sender's recovery;
     # here only the Bulk job's is under test.
-    Action.objects.filter(pk=action.pk).update(sender_lease_until=None, sender_lease_token="")
+    lane_lease(action.pk).update(until=None, token="")
 
 
 def _assert_every_row_sent_once(sf, action: Action) -> None:

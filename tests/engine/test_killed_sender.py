@@ -41,6 +41,8 @@ def install(tmp_path, salesforce_emulator):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VAR_DIR": str(tmp_path),
         "SECRET_KEY": "test-only-secret-key-protects-nothing-but-test-data-0123456789",
+        # One lane: every delivery of the action is this one sender's.
+        "DELIVERY_LANES": "1",
         "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTAwMDAwMDA=",
         "SALESFORCE_CLIENT_ID": salesforce_emulator.client_id,
         "SALESFORCE_CLIENT_SECRET": salesforce_emulator.client_secret,
@@ -98,7 +100,7 @@ def test_a_killed_sender_is_taken_over_at_the_end_of_its_short_lease_and_nothing
     killed_at = datetime.now(UTC)
 
     # The lease it held runs out within LEASE of the kill, not after minutes.
-    [(lease_until,)] = _rows(db, "SELECT sender_lease_until FROM actions_action")
+    [(lease_until,)] = _rows(db, "SELECT until FROM deliveries_senderlease")
     assert _stamp(lease_until) <= killed_at + LEASE
     # Events that were not in the killed chunk, routed meanwhile.
     _worker(env, "events", action_id, "3", "2")
@@ -115,7 +117,7 @@ def test_a_killed_sender_is_taken_over_at_the_end_of_its_short_lease_and_nothing
 
     # The clock moves past the lease's end; the next sender takes over.
     past = (_stamp(lease_until) - LEASE - timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
-    _rows(db, "UPDATE actions_action SET sender_lease_until = ?", past)
+    _rows(db, "UPDATE deliveries_senderlease SET until = ?", past)
     _worker(env, "send", action_id)
 
     statuses = _rows(db, "SELECT status, error_code FROM deliveries_delivery ORDER BY id")

@@ -11,6 +11,10 @@ from tests.engine.conftest import deliver, identify, make_action, send
 
 
 def test_a_chunk_that_outlives_the_deadline_is_cut_and_the_rest_goes_out_once(sf, destination, source):
+    # One call at a time: the second call waits for the first (calls made at
+    # once are checked the same way, per wave: tests/engine/test_concurrent_calls.py).
+    destination.concurrent_calls = 1
+    destination.save(update_fields=["concurrent_calls"])
     action = make_action(destination, "lead", "create", trigger='type = "identify"')
     # 201 creates: two Collections calls of at most 200 records.
     for start in range(0, 201, 100):

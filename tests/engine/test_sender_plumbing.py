@@ -13,14 +13,13 @@ from django.test import TestCase
 from django.utils import timezone
 from django_q.models import Schedule
 
-from actions.models import Action
 from deliveries import doorbell, lease, recording, sender, tasks
 from deliveries.doorbell import _enqueue
 from deliveries.interrupted import WRITING
 from deliveries.models import Attempt, Delivery, Status
 from deliveries.pruning import prune_old_events
 from sources.models import Event
-from tests.engine.conftest import deliver, identify, make_action, path, send
+from tests.engine.conftest import deliver, identify, lane_lease, make_action, path, send
 
 
 def test_it_lets_only_one_sender_hold_an_action(destination):
@@ -35,9 +34,7 @@ def test_it_lets_only_one_sender_hold_an_action(destination):
 
 def test_it_takes_over_an_expired_lease(destination):
     action = make_action(destination, "lead", "create")
-    Action.objects.filter(pk=action.pk).update(
-        sender_lease_until=timezone.now() - timedelta(seconds=1), sender_lease_token="dead"
-    )
+    lane_lease(action).update(until=timezone.now() - timedelta(seconds=1), token="dead")
 
     assert lease.acquire(str(action.pk)) is not None
 
@@ -56,7 +53,7 @@ def test_it_queues_one_task_per_action_until_it_starts(destination, queued):
     _enqueue([str(action.pk)])
     _enqueue([str(action.pk)])
 
-    assert queued == [("deliveries.tasks.send_action", str(action.pk))]
+    assert queued == [("deliveries.tasks.send_action", f"{action.pk}:0")]
     sender.run(str(action.pk))
     _enqueue([str(action.pk)])
     assert len(queued) == 2
@@ -65,7 +62,7 @@ def test_it_queues_one_task_per_action_until_it_starts(destination, queued):
 def test_it_queues_again_once_a_queued_task_looks_lost(destination, queued):
     action = make_action(destination, "lead", "create")
     _enqueue([str(action.pk)])
-    Action.objects.filter(pk=action.pk).update(wake_queued_at=timezone.now() - timedelta(minutes=2))
+    lane_lease(action.pk).update(wake_queued_at=timezone.now() - timedelta(minutes=2))
 
     _enqueue([str(action.pk)])
 
@@ -75,7 +72,7 @@ def test_it_queues_again_once_a_queued_task_looks_lost(destination, queued):
 def test_it_sweeps_up_actions_with_due_deliveries(destination, source):
     action = make_action(destination, "lead", "create")
     send(source, identify("u", last_name="L", company="C"))
-    Action.objects.filter(pk=action.pk).update(wake_queued_at=None)
+    lane_lease(action.pk).update(wake_queued_at=None)
 
     assert tasks.sweep() == 1
 
@@ -127,7 +124,7 @@ def test_it_returns_at_once_when_the_destination_cannot_send(destination, source
 
     assert sender.send_chunk(str(action.pk)) is sender.Step.BLOCKED
     sender.run(str(action.pk))
-    assert Action.objects.get(pk=action.pk).sender_lease_until is None
+    assert lane_lease(action.pk).get().until is None
 
 
 def test_it_hands_a_long_backlog_to_a_fresh_task(
@@ -142,8 +139,8 @@ def test_it_hands_a_long_backlog_to_a_fresh_task(
 
     # Out of time before its first call: nothing sent, nothing spent, all still due.
     assert list(Delivery.objects.values_list("status", "attempts").distinct()) == [(Status.PENDING, 0)]
-    assert queued == [("deliveries.tasks.send_action", str(action.pk))]
-    assert Action.objects.get(pk=action.pk).sender_lease_until is None
+    assert queued == [("deliveries.tasks.send_action", f"{action.pk}:0")]
+    assert lane_lease(action.pk).get().until is None
 
 
 def _interrupted_chunk(action, source, minutes_ago):
@@ -153,7 +150,7 @@ def _interrupted_chunk(action, source, minutes_ago):
     [attempt] = recording.start_attempts(action, [delivery])
     past = timezone.now() - timedelta(minutes=minutes_ago)
     Delivery.objects.filter(pk=delivery.pk).update(last_attempt_at=past)
-    Action.objects.filter(pk=action.pk).update(sender_lease_until=past + lease.LEASE, wake_queued_at=None)
+    lane_lease(action.pk).update(until=past + lease.LEASE, wake_queued_at=None)
     return delivery, attempt
 
 
@@ -176,7 +173,7 @@ def test_the_sweep_leaves_a_send_whose_lease_still_runs(destination, source, que
     action = make_action(destination, "lead", "create")
     delivery, _ = _interrupted_chunk(action, source, minutes_ago=6)
     # The sender renewed its lease: it is still working on the chunk.
-    Action.objects.filter(pk=action.pk).update(sender_lease_until=timezone.now() + timedelta(minutes=1))
+    lane_lease(action.pk).update(until=timezone.now() + timedelta(minutes=1))
 
     assert tasks.sweep() == 0
 
@@ -186,9 +183,9 @@ def test_the_sweep_leaves_a_send_whose_lease_still_runs(destination, source, que
 
 def test_the_sweep_leaves_a_recent_send(destination, source, queued):
     action = make_action(destination, "lead", "create")
-    Action.objects.filter(pk=action.pk).update(sender_lease_until=None)
+    lane_lease(action.pk).update(until=None)
     delivery, _ = _interrupted_chunk(action, source, minutes_ago=0.2)
-    Action.objects.filter(pk=action.pk).update(sender_lease_until=None)
+    lane_lease(action.pk).update(until=None)
 
     assert tasks.sweep() == 0
 
@@ -201,13 +198,13 @@ def test_the_sweep_looks_again_when_the_lease_of_a_send_in_progress_would_run_ou
 ):
     action = make_action(destination, "lead", "create")
     _interrupted_chunk(action, source, minutes_ago=0.2)
-    lease_until = Action.objects.get(pk=action.pk).sender_lease_until
+    lease_until = lane_lease(action.pk).get().until
     assert lease_until is not None
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         tasks.sweep()
 
-    [look] = Schedule.objects.filter(func=doorbell.SEND_TASK, args=repr(str(action.pk)))
+    [look] = Schedule.objects.filter(func=doorbell.SEND_TASK, args=repr(f"{action.pk}:0"))
     # Within a second of the lease's end: a killed sender is taken over then, not a minute later.
     assert lease_until < look.next_run <= lease_until + timedelta(seconds=1)
 
@@ -244,11 +241,11 @@ def test_the_heartbeat_renews_the_lease_while_its_sender_works(transactional_db,
 
     assert _lease_until(action) > first
     lease.release(str(action.pk), token)
-    assert Action.objects.get(pk=action.pk).sender_lease_until is None
+    assert lane_lease(action.pk).get().until is None
 
 
 def _lease_until(action):
-    until = Action.objects.get(pk=action.pk).sender_lease_until
+    until = lane_lease(action.pk).get().until
     assert until is not None
     return until
 
@@ -281,4 +278,4 @@ def test_the_release_survives_a_connection_the_database_dropped(transactional_db
 
 
 def _lease_until_or_none(action):
-    return Action.objects.get(pk=action.pk).sender_lease_until
+    return lane_lease(action.pk).get().until

@@ -101,7 +101,7 @@ def test_the_sender_task_logs_with_its_action_destination_and_workspace(team, so
 
     action = delivery_row(team, source).action
     seen = {}
-    monkeypatch.setattr(tasks.sender, "run", lambda action_id: seen.update(log_context.current()))
+    monkeypatch.setattr(tasks.sender, "run", lambda action_id, **lane: seen.update(log_context.current()))
 
     tasks.send_action(str(action.pk))
 
