@@ -67,3 +67,11 @@ def within(budget: Budget, trace: CallTrace) -> Callable[[], bool]:
     if remaining is None:
         return lambda: True
     return lambda: trace.spent < remaining
+
+
+def calls_left(budget: Budget, trace: CallTrace) -> Callable[[], int | None]:
+    """Asked before each wave of a chunk's calls: how many more the budget allows (None: no limit)."""
+    remaining = budget.remaining
+    if remaining is None:
+        return lambda: None
+    return lambda: max(0, remaining - trace.spent)

@@ -150,6 +150,7 @@ class ChunkRun:
         before_write: Callable[[list[int]], None] | None = None,
         request_time_limit: float = REQUEST_TIME_LIMIT,
         waves: Waves | None = None,
+        calls_left: Callable[[], int | None] | None = None,
     ) -> None:
         self.client, self.trace, self.spec, self.describe = client, trace, spec, describe
         self.required_fallback = required_fallback
@@ -164,6 +165,10 @@ class ChunkRun:
         # The lookups run at once, then the writes at once, ``waves.limit`` at
         # a time; without waves, one call at a time.
         self._waves = waves
+        # How many more calls the destination's API budget allows (None: no
+        # limit): a wave never starts more calls than that, since the calls
+        # of a wave are all started before any of them is counted.
+        self.calls_left = calls_left
         self.outcomes: dict[int, Outcome] = {}
         # The shared lookup's part of each delivery's trace and cost.
         self._lookup_requests: dict[int, list[dict[str, Any]]] = {}
@@ -196,7 +201,9 @@ class ChunkRun:
         waiting = [item.delivery_id for item in items if missing_matcher_verdict(self.spec, item) is None]
         records: list[dict[str, Any]] = []
         for wave in waves_of(queries, self._wave_runner().limit):
-            if self._out_of_time():
+            # A lookup is all or nothing for the chunk: without room for the
+            # whole wave, none of it is sent.
+            if self._out_of_time() or self._room_for(len(wave)) < len(wave):
                 for delivery_id in waiting:
                     self._finish(delivery_id, _not_sent())
                 looked_up = set(waiting)
@@ -310,10 +317,12 @@ class ChunkRun:
             )
 
     def _write_wave(self, wave: list[_Batch]) -> None:
-        if self._out_of_time():
-            for batch in wave:
-                for delivery_id in batch.served:
-                    self._finish(delivery_id, _not_sent())
+        room = 0 if self._out_of_time() else self._room_for(len(wave))
+        for batch in wave[room:]:
+            for delivery_id in batch.served:
+                self._finish(delivery_id, _not_sent())
+        wave = wave[:room]
+        if not wave:
             return
         if self.before_write is not None:
             self.before_write([d for batch in wave for d in batch.served])
@@ -337,6 +346,11 @@ class ChunkRun:
                     batch.served,
                     batch.method,
                 )
+
+    def _room_for(self, wanted: int) -> int:
+        """How many of ``wanted`` calls may start now, as the API budget allows."""
+        left = self.calls_left() if self.calls_left is not None else None
+        return wanted if left is None else max(0, min(wanted, left))
 
     def _out_of_time(self) -> bool:
         return self.may_start is not None and not self.may_start()

@@ -185,7 +185,9 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane
         Delivery.objects.filter(pk__in=delivery_ids).update(updated_at=timezone.now())
         Attempt.objects.filter(pk__in=[attempt_of[d] for d in delivery_ids]).update(outcome=WRITING)
 
-    outcomes = attempt_chunk(action, destination, due, trace, may_call, before_write)
+    outcomes = attempt_chunk(
+        action, destination, due, trace, may_call, before_write, budget_hold.calls_left(budget, trace)
+    )
     duration_ms = int((time.monotonic() - started) * 1000)
     record_outcomes(destination, due, attempts, outcomes, duration_ms, trace.last_usage)
     return Step.SENT
@@ -198,6 +200,7 @@ def attempt_chunk(
     trace: CallTrace,
     may_start: Callable[[], bool] | None = None,
     before_write: Callable[[list[int]], None] | None = None,
+    calls_left: Callable[[], int | None] | None = None,
 ) -> dict[int, Outcome]:
     """Render, check, plan and send a chunk; one outcome per delivery."""
     spec = action_spec(action)
@@ -222,6 +225,7 @@ def attempt_chunk(
             before_write=before_write,
             request_time_limit=settings.SALESFORCE_REQUEST_TIME_LIMIT_SECONDS,
             waves=waves,
+            calls_left=calls_left,
         )
         outcomes.update(run.run(prepared.items))
     return outcomes
