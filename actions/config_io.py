@@ -228,11 +228,26 @@ def _org_fields_of(config: Any) -> FieldsOf | None:
     def fields_of(destination_name: str, action: Mapping[str, Any]) -> dict[str, dict[str, Any]] | None:
         destination = destinations.get(destination_name)
         kind = action.get("kind")
-        if destination is None or kind not in catalog.KINDS:
+        if destination is None or kind not in catalog.KINDS or not _reachable(destination):
             return None
         return org_fields.for_editor(destination, str(kind), str(action.get("sobject") or "")).fields
 
     return fields_of
+
+
+def _reachable(destination: Destination) -> bool:
+    """Whether this process may call the destination's org.
+
+    A command run with other settings than the server's (a demo org's
+    addresses are given to the server alone) must not reach a verdict about
+    the connection: calling would mark the destination as needing to be
+    reconnected. Its field names are then checked at send time.
+    """
+    try:
+        trusted_origin(destination.instance_url, settings.SALESFORCE_EXTRA_INSTANCE_HOSTS)
+    except UntrustedUrl:
+        return False
+    return True
 
 
 def _import_destination(

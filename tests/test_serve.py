@@ -262,7 +262,7 @@ def _delivers_through_the_queue_workers(served: Served, tmp_path: Path) -> None:
         rows = [json.loads(line) for line in served.manage("data_out", "--json").splitlines()]
         if rows and rows[0]["status"] == "delivered":
             break
-        assert time.monotonic() < deadline, rows
+        assert time.monotonic() < deadline, json.dumps(rows)
         time.sleep(0.5)
     assert rows[0]["record_id"].startswith("00Q")
     assert rows[0]["created_record"] is True

@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 
 from actions.config_io import export_workspace
 from actions.models import Action
+from destinations.models import ConnectionState
+from destinations.salesforce import describe
 
 
 def _lead(**changed):
@@ -106,4 +108,20 @@ def test_it_imports_a_name_it_cannot_check_when_the_destination_has_no_org_yet(d
 
     _import(team, tmp_path, action, destination_name="Not connected yet")
 
+    assert Action.objects.get().record_matchers[0]["field"] == "Emial"
+
+
+def test_it_leaves_the_connection_alone_when_this_process_may_not_reach_the_org(
+    destination, team, tmp_path, settings
+):
+    # A command run without the server's settings (a demo org's addresses
+    # are given to the server alone): no verdict on the connection.
+    describe.forget(destination)
+    settings.SALESFORCE_EXTRA_INSTANCE_HOSTS = []
+    action = _lead(record_matchers=[{"field": "Emial", "mapping": {"@path": "$.traits.email"}}])
+
+    _import(team, tmp_path, action)
+
+    destination.refresh_from_db()
+    assert destination.state == ConnectionState.CONNECTED
     assert Action.objects.get().record_matchers[0]["field"] == "Emial"
