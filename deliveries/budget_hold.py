@@ -58,19 +58,11 @@ def release_if_room(destination: Destination) -> list[str]:
     return action_ids
 
 
-def within(budget: Budget, trace: CallTrace) -> Callable[[], bool]:
-    """Asked before each call batch of a chunk: whether the budget still has room.
-
-    A chunk overshoots by at most the calls of its last batch.
-    """
-    remaining = budget.remaining
-    if remaining is None:
-        return lambda: True
-    return lambda: trace.spent < remaining
-
-
 def calls_left(budget: Budget, trace: CallTrace) -> Callable[[], int | None]:
-    """Asked before each wave of a chunk's calls: how many more the budget allows (None: no limit)."""
+    """Asked before each wave of a chunk's calls: how many more the budget allows (None: no limit).
+
+    A wave is trimmed to it, so a chunk never starts a call past the budget.
+    """
     remaining = budget.remaining
     if remaining is None:
         return lambda: None

@@ -172,10 +172,10 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane
     attempts = start_attempts(action, due)
     started = time.monotonic()
     trace = CallTrace()
-    has_room = budget_hold.within(budget, trace)
+    calls_left = budget_hold.calls_left(budget, trace)
 
     def may_call() -> bool:
-        return has_room() and (may_start is None or may_start())
+        return calls_left() != 0 and (may_start is None or may_start())
 
     attempt_of = {a.delivery_id: a.pk for a in attempts}
 
@@ -185,9 +185,7 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane
         Delivery.objects.filter(pk__in=delivery_ids).update(updated_at=timezone.now())
         Attempt.objects.filter(pk__in=[attempt_of[d] for d in delivery_ids]).update(outcome=WRITING)
 
-    outcomes = attempt_chunk(
-        action, destination, due, trace, may_call, before_write, budget_hold.calls_left(budget, trace)
-    )
+    outcomes = attempt_chunk(action, destination, due, trace, may_call, before_write, calls_left)
     duration_ms = int((time.monotonic() - started) * 1000)
     record_outcomes(destination, due, attempts, outcomes, duration_ms, trace.last_usage)
     return Step.SENT
