@@ -33,6 +33,7 @@ from deliveries.planner import Item, plan_direct
 from deliveries.preparing import Prepared, action_spec, prepare
 from deliveries.recording import record_outcomes, start_attempts
 from deliveries.rendering import ActionSpec, Describe, planner_spec
+from deliveries.saving import ids_in
 from destinations.models import Destination
 from destinations.salesforce import bulk_csv
 from destinations.salesforce.errors import SalesforceError
@@ -107,7 +108,7 @@ def send_batch(action: Action, destination: Destination, due: list[Delivery]) ->
             rows=rows,
             lease_until=timezone.now() + bulk_recovery.STEP_LEASE,
         )
-        Delivery.objects.filter(pk__in=[d for row in rows for d in row["deliveries"]]).update(
+        Delivery.objects.filter(pk__in=ids_in(d for p in upload.positions for d in owners[p])).update(
             bulk_send=job, bulk_job_id=""
         )
         _start_job(job, upload.data)

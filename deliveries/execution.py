@@ -329,22 +329,19 @@ class ChunkRun:
         ends = self._wave_runner().run([partial(batch.send, batch.targets) for batch in wave])
         for batch, done in zip(wave, ends, strict=True):
             error = _salesforce_error(done)
+            share = _share(done.calls, batch.served)
             if error is not None:
                 if error.outcome_unknown:
                     outcome = outcome_of_unknown(error, done.seconds, self.request_time_limit)
                 else:
                     outcome = outcome_of_error(error)
                 for target in batch.targets:
-                    self._settle(target, outcome, done.calls, batch.served, batch.method)
+                    self._settle(target, outcome, done.calls, share, batch.method)
                 continue
             results = done.value or []
             for target, result in zip(batch.targets, results, strict=True):
                 self._settle(
-                    target,
-                    _outcome_of_result(result, target, batch.method),
-                    done.calls,
-                    batch.served,
-                    batch.method,
+                    target, _outcome_of_result(result, target, batch.method), done.calls, share, batch.method
                 )
 
     def _room_for(self, wanted: int) -> int:
@@ -355,9 +352,7 @@ class ChunkRun:
     def _out_of_time(self) -> bool:
         return self.may_start is not None and not self.may_start()
 
-    def _settle(
-        self, target: Target, outcome: Outcome, calls: list[Call], served: list[int], method: str
-    ) -> None:
+    def _settle(self, target: Target, outcome: Outcome, calls: list[Call], share: float, method: str) -> None:
         path = calls[-1].path if calls else ""
         status = calls[-1].status if calls else None
         for delivery_id in target.delivery_ids:
@@ -372,7 +367,7 @@ class ChunkRun:
             )
             each.requests.append({"method": method, "path": path, "body": _body(target, method)})
             each.responses.append({"status": status, "body": _result_body(outcome)})
-            each.api_calls = _share(calls, served)
+            each.api_calls = share
             self._finish(delivery_id, each)
 
     def _trace_lookup(
@@ -385,11 +380,12 @@ class ChunkRun:
         }
         response = {"status": calls[-1].status if calls else None, "body": answer}
         shared = SharedCall(request, response, calls[-1].duration_ms if calls else None)
+        share = _share(calls, waiting)
         for delivery_id in waiting:
             self._lookup_calls.setdefault(delivery_id, []).append(shared)
             self._lookup_requests.setdefault(delivery_id, []).append(request)
             self._lookup_responses.setdefault(delivery_id, []).append(response)
-            self._lookup_share[delivery_id] = self._lookup_share.get(delivery_id, 0) + _share(calls, waiting)
+            self._lookup_share[delivery_id] = self._lookup_share.get(delivery_id, 0) + share
 
     def _finish(self, delivery_id: int, outcome: Outcome) -> None:
         outcome.requests[:0] = self._lookup_requests.get(delivery_id, [])

@@ -16,7 +16,7 @@ from deliveries.execution import outcome_of_error, outcome_of_verdict
 from deliveries.models import Delivery
 from deliveries.outcomes import Outcome, refused
 from deliveries.planner import Item, Verdict
-from deliveries.rendering import ActionSpec, Describe, render
+from deliveries.rendering import ActionSpec, Describe, Renderer
 from destinations.models import Destination
 from destinations.salesforce import describe
 from destinations.salesforce.errors import SalesforceError
@@ -58,8 +58,9 @@ def prepare(spec: ActionSpec, destination: Destination, due: list[Delivery]) -> 
         # Known from the org's object list: no write was sent to find out.
         return {d.pk: refused("NOT_FOUND", str(unknown)) for d in due}
     prepared = Prepared(Describe.of_object(body))
+    renderer = Renderer(spec, prepared.info)
     for delivery in due:
-        rendered = render(spec, delivery.event.payload, prepared.info, delivery.pk)
+        rendered = renderer.render(delivery.event.payload, delivery.pk)
         if isinstance(rendered, Verdict):
             prepared.outcomes[delivery.pk] = outcome_of_verdict(rendered)
         else:

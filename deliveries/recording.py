@@ -15,7 +15,7 @@ from deliveries import shared_calls
 from deliveries.models import DUE_STATUSES, Attempt, Delivery, Status
 from deliveries.outcomes import Outcome, Result
 from deliveries.retry import next_try
-from deliveries.saving import insert_each, save_fields, update_each
+from deliveries.saving import insert_each, update_each
 from destinations.models import Destination
 
 # The error code of a create whose outcome is unknown (see ``_unknown``).
@@ -74,7 +74,7 @@ def start_attempts(action: Action, due: list[Delivery]) -> list[Attempt]:
         delivery.operation = action.operation
         delivery.sobject = action.sobject_name
         delivery.updated_at = now
-    save_fields(
+    update_each(
         due,
         ["status", "attempts", "first_attempt_at", "last_attempt_at", "operation", "sobject", "updated_at"],
     )

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from actions.mapping import MISSING, evaluate, render_fields
+from actions.mapping import MISSING, evaluate
 from actions.mapping.budget import MappingTooLarge
-from actions.mapping.evaluation import FieldTooLarge
+from actions.mapping.evaluation import FieldTooLarge, compile_fields
 from deliveries.configuration import configuration_problem
 from deliveries.planner import Item, Matcher, Spec, Verdict
 from destinations.salesforce.bulk_csv import NULL as BULK_NULL
@@ -133,12 +133,66 @@ def render(
     unsendable = configuration_problem(action)
     if unsendable is not None:
         return unsendable
-    try:
-        fields = {} if action.operation == "delete" else _fields(action, event, describe)
-        matchers = _matchers(action, event, describe)
-    except _Refused as refused:
-        return Verdict("failed", None, refused.code, refused.message, fields=refused.fields)
-    return Item(delivery_id, fields, matchers)
+    return Renderer(action, describe).render(event, delivery_id)
+
+
+class Renderer:
+    """`render` for a chunk of deliveries of one action whose configuration was checked.
+
+    What depends only on the action and the describe (the mappings read,
+    each field's canonical name, whether it may be written) is worked out
+    once, not once per delivery.
+    """
+
+    def __init__(self, action: ActionSpec, describe: Describe) -> None:
+        self.action, self.describe = action, describe
+        mappings = {**action.fields, **dict(action.other_fields)}
+        self._fields = compile_fields(mappings, describe.text_lengths(mappings))
+        self._targets: dict[str, tuple[str, FieldInfo | None] | _Refused] = {}
+
+    def render(self, event: Mapping[str, Any], delivery_id: int) -> Item | Verdict:
+        try:
+            fields = {} if self.action.operation == "delete" else self._values(event)
+            matchers = _matchers(self.action, event, self.describe)
+        except _Refused as refused:
+            return Verdict("failed", None, refused.code, refused.message, fields=refused.fields)
+        return Item(delivery_id, fields, matchers)
+
+    def _values(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        action = self.action
+        try:
+            rendered = self._fields(event)
+        except FieldTooLarge as exc:
+            name = self.describe.canonical(exc.field)
+            raise _Refused("MAPPING_TOO_LARGE", f"{name}: {exc}", [name]) from None
+        values: dict[str, Any] = {}
+        for name, value in rendered.items():
+            if value is None and not action.clear_fields_on_null:
+                # A stray null must not wipe CRM data unless the action says so.
+                continue
+            canonical, info = self._target(name)
+            values[canonical] = _convert(canonical, info, value)
+            if action.bulk and not action.clear_fields_on_null and _reads_as_null_in_bulk(values[canonical]):
+                raise _Refused(
+                    "BULK_NULL_TEXT",
+                    f'{canonical}: the value "{values[canonical]}" would clear the field, as Salesforce '
+                    f'reads "{BULK_NULL}" in a Bulk CSV as null, and "Clear fields on null" is off. '
+                    "Nothing was sent; send it over REST (Bulk off) to keep it as text.",
+                    [canonical],
+                )
+        return values
+
+    def _target(self, name: str) -> tuple[str, FieldInfo | None]:
+        """The field's canonical name and describe (None when the describe is not known), or _Refused."""
+        if name not in self._targets:
+            try:
+                self._targets[name] = _writable_field(self.action, self.describe, name)
+            except _Refused as refused:
+                self._targets[name] = refused
+        target = self._targets[name]
+        if isinstance(target, _Refused):
+            raise target
+        return target
 
 
 def missing_required(fields: Mapping[str, Any], describe: Describe, fallback: tuple[str, ...]) -> list[str]:
@@ -154,49 +208,31 @@ class _Refused(Exception):
         self.code, self.message, self.fields = code, message, fields
 
 
-def _fields(action: ActionSpec, event: Mapping[str, Any], describe: Describe) -> dict[str, Any]:
-    mappings = {**action.fields, **dict(action.other_fields)}
-    try:
-        rendered = render_fields(mappings, event, describe.text_lengths(mappings))
-    except FieldTooLarge as exc:
-        name = describe.canonical(exc.field)
-        raise _Refused("MAPPING_TOO_LARGE", f"{name}: {exc}", [name]) from None
-    values: dict[str, Any] = {}
-    for name, value in rendered.items():
-        if value is None and not action.clear_fields_on_null:
-            # A stray null must not wipe CRM data unless the action says so.
-            continue
-        canonical = describe.canonical(name)
-        values[canonical] = _convert(action, describe, canonical, value)
-        if action.bulk and not action.clear_fields_on_null and _reads_as_null_in_bulk(values[canonical]):
-            raise _Refused(
-                "BULK_NULL_TEXT",
-                f'{canonical}: the value "{values[canonical]}" would clear the field, as Salesforce reads '
-                f'"{BULK_NULL}" in a Bulk CSV as null, and "Clear fields on null" is off. '
-                "Nothing was sent; send it over REST (Bulk off) to keep it as text.",
-                [canonical],
-            )
-    return values
-
-
 def _reads_as_null_in_bulk(value: Any) -> bool:
     # Whatever its case: a text that Salesforce might read as its null marker is refused.
     return isinstance(value, str) and value.upper() == BULK_NULL
 
 
-def _convert(action: ActionSpec, describe: Describe, name: str, value: Any) -> Any:
+_WRITABLE = {"create": ("createable",), "update": ("updateable",), "upsert": ("createable", "updateable")}
+
+
+def _writable_field(action: ActionSpec, describe: Describe, name: str) -> tuple[str, FieldInfo | None]:
+    canonical = describe.canonical(name)
     if not describe.known:
-        return value
-    info = describe.field(name)
+        return canonical, None
+    info = describe.field(canonical)
     if info is None:
-        raise _Refused("INVALID_FIELD", f"{action.sobject} has no field {name}.", [name])
-    writable = {"create": ("createable",), "update": ("updateable",), "upsert": ("createable", "updateable")}
-    if not any(info.get(flag) for flag in writable.get(action.operation, ("createable",))):
+        raise _Refused("INVALID_FIELD", f"{action.sobject} has no field {canonical}.", [canonical])
+    if not any(info.get(flag) for flag in _WRITABLE.get(action.operation, ("createable",))):
         raise _Refused(
-            "INVALID_FIELD_FOR_INSERT_UPDATE", f"{action.sobject}.{name} cannot be written.", [name]
+            "INVALID_FIELD_FOR_INSERT_UPDATE", f"{action.sobject}.{canonical} cannot be written.", [canonical]
         )
-    if value is None:
-        return None
+    return canonical, info
+
+
+def _convert(name: str, info: FieldInfo | None, value: Any) -> Any:
+    if info is None or value is None:
+        return value
     try:
         return convert(value, info)
     except ConversionError as exc:

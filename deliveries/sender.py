@@ -36,6 +36,7 @@ from deliveries.outcomes import Outcome
 from deliveries.preparing import Prepared, action_spec, prepare
 from deliveries.recording import due_chunk, record_outcomes, start_attempts
 from deliveries.rendering import planner_spec
+from deliveries.saving import ids_in
 from destinations import api_budget
 from destinations.models import ConnectionState, Destination
 from destinations.tokens import client_for
@@ -182,8 +183,8 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane
     def before_write(delivery_ids: list[int]) -> None:
         # When the write began: an unknown outcome is looked up again only once
         # Salesforce can no longer be working on it.
-        Delivery.objects.filter(pk__in=delivery_ids).update(updated_at=timezone.now())
-        Attempt.objects.filter(pk__in=[attempt_of[d] for d in delivery_ids]).update(outcome=WRITING)
+        Delivery.objects.filter(pk__in=ids_in(delivery_ids)).update(updated_at=timezone.now())
+        Attempt.objects.filter(pk__in=ids_in(attempt_of[d] for d in delivery_ids)).update(outcome=WRITING)
 
     outcomes = attempt_chunk(action, destination, due, trace, may_call, before_write, calls_left)
     duration_ms = int((time.monotonic() - started) * 1000)

@@ -88,6 +88,8 @@ class Figures:
     statements: list[int] = field(default_factory=list)
     # Growth of the tables of events, deliveries, attempts and call records; None where not measurable.
     stored_bytes: int | None = None
+    # The org's counted calls by kind: "lookup", "write", "bulk", "other".
+    call_kinds: dict[str, int] = field(default_factory=dict)
 
     @property
     def per_second(self) -> float:
@@ -397,6 +399,7 @@ def run_mode(mode: str, action_id: Any, product: Product, events: int, prefix: s
         stored_bytes(),
     )
     after = last_delivery_id()
+    request_mark = emulator.last_request_id("production")
     started = time.time()
     _, accepted = send_all(f"{base}/v1/batch", key, bodies, 4)
     if accepted != events:
@@ -416,7 +419,27 @@ def run_mode(mode: str, action_id: Any, product: Product, events: int, prefix: s
         cpu_seconds(cluster.roots) - cpu_before,
         chunk_statements(cluster.var_dir, action_id, log_lines)[0],
         _growth(bytes_before, stored_bytes()),
+        call_kinds(emulator.requests_since("production", request_mark)),
     )
+
+
+def call_kinds(logged: list[dict[str, Any]]) -> dict[str, int]:
+    """The counted calls of a run by kind, to say where its calls per event go."""
+    kinds: dict[str, int] = {}
+    for entry in logged:
+        if not entry["counted"]:
+            continue
+        path = entry["path"]
+        if "/jobs/" in path:
+            kind = "bulk"
+        elif "/query" in path:
+            kind = "lookup"
+        elif "/composite/sobjects" in path:
+            kind = "write"
+        else:
+            kind = "other"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
 
 
 def _growth(before: int | None, after: int | None) -> int | None:
@@ -695,7 +718,8 @@ def print_figures(figures: Figures) -> None:
         f"{figures.calls} calls = {figures.calls_per_event:.4f}/event, "
         f"p50 {figures.percentile(0.5):.2f} s, p95 {figures.percentile(0.95):.2f} s, "
         f"workers' peak RSS {figures.peak_kib / 1024:.0f} MiB, CPU {figures.cpu_ms_per_event * 1000:,.0f} µs/event, "
-        f"SQL/chunk {figures.statements_per_chunk}, bytes stored/event {figures.bytes_per_event}",
+        f"SQL/chunk {figures.statements_per_chunk}, bytes stored/event {figures.bytes_per_event}, "
+        f"calls by kind {figures.call_kinds or 'n/a'}",
         flush=True,
     )
 

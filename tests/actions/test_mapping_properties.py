@@ -1,9 +1,12 @@
 """Properties: a mapping that validates never fails on any event; validate never raises."""
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from actions.mapping import MISSING, MappingError, evaluate, paths, paths_used, render_fields, validate
+from actions.mapping.evaluation import compile_fields
 
 # Names that the generated paths use, so that paths often find something.
 NAMES = ["traits", "properties", "a", "b", "0", "1", "x y", "$", "email"]
@@ -237,3 +240,19 @@ def test_it_never_fails_on_any_event_with_a_damaged_mapping_that_still_validated
 
     if validate(mapping) == []:
         evaluate(mapping, event)
+
+
+def _same(a, b):
+    # NaN read from an event is not equal to itself; compare the JSON texts.
+    return json.dumps(a, sort_keys=True, default=repr) == json.dumps(b, sort_keys=True, default=repr)
+
+
+@settings(max_examples=600, deadline=None)
+@given(mapping=valid_mappings, event=events)
+def test_a_mapping_compiled_for_a_chunk_gives_what_evaluating_it_gives(mapping, event):
+    # The sender reads an action's mappings once per chunk; every event must
+    # get exactly what evaluating the mapping for it alone would give.
+    evaluated = evaluate(mapping, event)
+    expected = {} if evaluated is MISSING or evaluated == "" else {"Field": evaluated}
+
+    assert _same(compile_fields({"Field": mapping})(event), expected)

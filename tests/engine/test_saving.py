@@ -83,3 +83,61 @@ def test_an_older_sqlite_gets_the_same_rows_written_the_older_way(destination, m
 
     stored = dict(SalesforceCall.objects.values_list("pk", "response"))
     assert [stored[call.pk] for call in calls] == [{"status": 200}, {"status": 201}, {"status": 202}]
+
+
+HOSTILE_TEXTS = [
+    'it\'s "quoted" \\ back\\slash',
+    "%s %(name)s {0} $1 ?",
+    "'); DELETE FROM deliveries_delivery; --",
+    "line\nbreak\ttab\r",
+    "accents é ß 漢字 and 🚀 astral",
+    "\\u0041 is not A",
+]
+
+
+def test_update_and_insert_keep_hostile_text_and_exact_times_as_they_are(sf, destination, source):
+    # Values travel to the database as data, never as statement text: what an
+    # event or a Salesforce answer put in a field is stored character for character.
+    action = make_action(destination, "lead", "create")
+    send(source, *(identify(f"u{n}", last_name="L", company="C") for n in range(len(HOSTILE_TEXTS))))
+    deliveries = list(Delivery.objects.filter(action=action).order_by("id"))
+    moment = timezone.now().replace(microsecond=123456)
+    for delivery, text in zip(deliveries, HOSTILE_TEXTS, strict=True):
+        delivery.error_message = text
+        delivery.error_fields = [text, {"nested": text}]  # type: ignore[list-item]
+        delivery.first_attempt_at = moment
+
+    update_each(deliveries, ["error_message", "error_fields", "first_attempt_at"])
+    calls = [
+        SalesforceCall(
+            destination=destination, request={"body": text}, response={"t": text}, created_at=moment
+        )
+        for text in HOSTILE_TEXTS
+    ]
+    insert_each(calls)
+
+    assert Delivery.objects.count() == len(HOSTILE_TEXTS)
+    stored = list(
+        Delivery.objects.filter(action=action).order_by("id").values_list("error_message", "error_fields")
+    )
+    assert stored == [(text, [text, {"nested": text}]) for text in HOSTILE_TEXTS]
+    assert set(Delivery.objects.values_list("first_attempt_at", flat=True)) == {moment}
+    by_pk = {c.pk: (c.request, c.response, c.created_at) for c in SalesforceCall.objects.all()}
+    assert [by_pk[c.pk] for c in calls] == [({"body": t}, {"t": t}, moment) for t in HOSTILE_TEXTS]
+
+
+def test_ids_in_selects_exactly_the_listed_rows(sf, destination, source):
+    action = make_action(destination, "lead", "create")
+    send(source, *(identify(f"u{n}", last_name="L", company="C") for n in range(6)))
+    ids = list(Delivery.objects.filter(action=action).order_by("id").values_list("pk", flat=True))
+
+    with CaptureQueriesContext(connection) as queries:
+        changed = Delivery.objects.filter(pk__in=saving.ids_in(ids[1:4])).update(error_code="X")
+
+    assert changed == 3
+    assert (
+        list(Delivery.objects.filter(error_code="X").order_by("id").values_list("pk", flat=True)) == ids[1:4]
+    )
+    # On PostgreSQL the ids are one parameter, not one placeholder each.
+    if connection.vendor == "postgresql":
+        assert queries.captured_queries[0]["sql"].count("::bigint[]") == 1
