@@ -383,7 +383,20 @@ class Product:
     cluster: Cluster
 
 
-def run_mode(mode: str, action_id: Any, product: Product, events: int, prefix: str | None = None) -> Figures:
+def run_mode(
+    mode: str,
+    action_id: Any,
+    product: Product,
+    events: int,
+    prefix: str | None = None,
+    backlog: bool = False,
+) -> Figures:
+    """One mode's events sent and settled; with ``backlog``, timed from a backlog of them all being let go.
+
+    A backlog is the events taken in while the destination is paused: its
+    drain time is the senders' alone, not shared with intake (which, on the
+    same two cores, paces senders that keep up with it).
+    """
     from actions.models import Action
 
     key, base, emulator, cluster = product.key, product.base, product.emulator, product.cluster
@@ -400,10 +413,15 @@ def run_mode(mode: str, action_id: Any, product: Product, events: int, prefix: s
     )
     after = last_delivery_id()
     request_mark = emulator.last_request_id("production")
+    if backlog:
+        pause(action_id, True)
     started = time.time()
     _, accepted = send_all(f"{base}/v1/batch", key, bodies, 4)
     if accepted != events:
         raise SystemExit(f"{mode}: only {accepted} of {events} events were accepted")
+    if backlog:
+        started = time.time()
+        pause(action_id, False)
     pairs = settled(action_id, events, timeout=max(600.0, events / 20), after=after)
     memory.running = False
     memory.join()
@@ -440,6 +458,23 @@ def call_kinds(logged: list[dict[str, Any]]) -> dict[str, int]:
             kind = "other"
         kinds[kind] = kinds.get(kind, 0) + 1
     return kinds
+
+
+def pause(action_id: Any, paused: bool) -> None:
+    """Pause the action's destination (its deliveries wait), or end the pause and wake every lane."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actions.models import Action
+    from deliveries.doorbell import ring
+    from destinations.models import Destination
+
+    until = timezone.now() + timedelta(hours=1) if paused else None
+    destination_id = Action.objects.values_list("destination_id", flat=True).get(pk=action_id)
+    Destination.objects.filter(pk=destination_id).update(paused_until=until)
+    if not paused:
+        ring([str(action_id)])
 
 
 def _growth(before: int | None, after: int | None) -> int | None:
@@ -532,17 +567,50 @@ class LanesFigures:
 
 
 def run_lanes(
-    action_id: Any, product: Product, events: int, start_more: Callable[[], list[subprocess.Popen[Any]]]
+    action_id: Any,
+    product: Product,
+    events: int,
+    start_more: Callable[[], list[subprocess.Popen[Any]]],
+    slower_by: float = 0.0,
 ) -> LanesFigures:
-    """One hot action drained by 1 cluster, then by 3; then every record looked up by its key."""
+    """One hot action drained by 1 cluster, then by 3; then every record looked up by its key.
+
+    ``slower_by`` seconds are added to every data call of the run (a
+    latency fault through the emulator's control API), as a slow org would.
+    """
     cluster = product.cluster
-    one = run_mode("lanes, 1 cluster", action_id, product, events, prefix="lanes-1-")
+    if slower_by > 0:
+        product.emulator.session.post(
+            f"{product.emulator.control}/orgs/production/faults",
+            json={"kind": "latency", "seconds": slower_by, "host": "instance", "path": "/services/data/"},
+            timeout=10,
+        ).raise_for_status()
+    try:
+        return _lanes(action_id, product, events, start_more, cluster)
+    finally:
+        if slower_by > 0:
+            product.emulator.session.delete(f"{product.emulator.control}/orgs/production/faults", timeout=10)
+
+
+def _lanes(
+    action_id: Any,
+    product: Product,
+    events: int,
+    start_more: Callable[[], list[subprocess.Popen[Any]]],
+    cluster: Cluster,
+) -> LanesFigures:
+    one = run_mode("lanes, 1 cluster", action_id, product, events, prefix="lanes-1-", backlog=True)
     extra = start_more()
     time.sleep(CLUSTER_WARM_UP)
     try:
         three = Cluster(cluster.var_dir, cluster.roots + [p.pid for p in extra])
         many = run_mode(
-            "lanes, 3 clusters", action_id, replace(product, cluster=three), events, prefix="lanes-3-"
+            "lanes, 3 clusters",
+            action_id,
+            replace(product, cluster=three),
+            events,
+            prefix="lanes-3-",
+            backlog=True,
         )
     finally:
         stop_all(extra)
@@ -744,6 +812,12 @@ def main() -> None:
     )
     parser.add_argument("--lanes", type=int, help="DELIVERY_LANES for the product (default: its own)")
     parser.add_argument(
+        "--lanes-latency-ms",
+        type=float,
+        default=0.0,
+        help="milliseconds added to every Salesforce call during the lanes mode (a slow org)",
+    )
+    parser.add_argument(
         "--redis", action="store_true", help="queue and cache in REDIS_URL's Redis rather than the database"
     )
     args = parser.parse_args()
@@ -788,7 +862,11 @@ def main() -> None:
                     print_figures(steady)
                 elif mode == "lanes":
                     lanes = run_lanes(
-                        actions[mode], product, lanes_events, lambda: [start_cluster(env), start_cluster(env)]
+                        actions[mode],
+                        product,
+                        lanes_events,
+                        lambda: [start_cluster(env), start_cluster(env)],
+                        slower_by=args.lanes_latency_ms / 1000,
                     )
                     for _, figures in lanes.runs:
                         print_figures(figures)
@@ -829,7 +907,8 @@ def main() -> None:
     if lanes:
         print()
         print(
-            f"{label}, one hot REST upsert action, {lanes_events:,} events per run, {settings_line}, "
+            f"{label}, one hot REST upsert action, a backlog of {lanes_events:,} events per run, "
+            f"{args.latency_ms + args.lanes_latency_ms:g} ms per Salesforce call, queue in {broker}, "
             f"DELIVERY_LANES={os.environ.get('DELIVERY_LANES', '(default)')}:"
         )
         print(lanes_table(lanes))

@@ -94,7 +94,11 @@ def tree_pids(root: int) -> list[int]:
     while frontier:
         parent = frontier.pop()
         for task in Path(f"/proc/{parent}/task").glob("*"):
-            children = (task / "children").read_text().split() if (task / "children").exists() else []
+            try:
+                children = (task / "children").read_text().split()
+            except (FileNotFoundError, ProcessLookupError):
+                # The thread (or the process) ended between listing and reading.
+                continue
             for child in map(int, children):
                 pids.append(child)
                 frontier.append(child)

@@ -18,7 +18,7 @@ def test_it_runs_every_mode_and_the_reference_on_a_few_events():
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench.py"), "--events", "200", "--latency-ms", "1",
          "--reference-events", "5", "--steady-rate", "20", "--steady-seconds", "3", "--lanes-events", "100",
-         "--lanes", "2"],
+         "--lanes", "2", "--lanes-latency-ms", "20"],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
 
@@ -60,6 +60,11 @@ def test_it_runs_every_mode_and_the_reference_on_a_few_events():
     assert [row[1:3] for row in tables["lanes | clusters"]] == [["1", "100"], ["3", "100"]]
     assert "records created twice: 0; events without a record: 0" in result.stdout
     assert "DELIVERY_LANES=2:" in result.stdout
+    # The lanes run drains a backlog, every call slowed by a latency fault on top of the run's 1 ms.
+    assert "a backlog of 100 events per run, 21 ms per Salesforce call" in result.stdout
+    # Each mode says where its calls went.
+    assert "rest-upsert-email: 200 events" in result.stdout
+    assert "calls by kind {'lookup': " in result.stdout
 
 
 def test_the_lanes_check_counts_records_created_twice_and_events_without_one():
