@@ -265,15 +265,24 @@ SENDER_LONGEST_RUN_SECONDS = SENDER_MAX_RUN_SECONDS + longest_call(
 )
 QUEUE_TASK_TIMEOUT_SECONDS = int(SENDER_LONGEST_RUN_SECONDS) + 60
 
+_QUEUE_WORKERS = env_int("QUEUE_WORKERS", 2, minimum=1, maximum=64)
 Q_CLUSTER: dict[str, Any] = {
     "name": "salesforce-destination",
-    "workers": env_int("QUEUE_WORKERS", 2, minimum=1, maximum=64),
+    "workers": _QUEUE_WORKERS,
+    # Tasks a cluster takes from the broker ahead of its workers (django-q2's
+    # default is workers squared): with several clusters, one that took the
+    # lanes of a busy action ahead would send them one after another while
+    # the others wait.
+    "queue_limit": _QUEUE_WORKERS,
     "timeout": QUEUE_TASK_TIMEOUT_SECONDS,
     "retry": QUEUE_TASK_TIMEOUT_SECONDS + 60,
     "max_attempts": 1,
     "ack_failures": True,
     "catch_up": False,
-    "save_limit": 250,
+    # Successful tasks are not stored: each send's outcome is in Data Out, and
+    # storing them (pruned to a limit) cost the cluster more CPU than a small
+    # send. Failed tasks are still stored.
+    "save_limit": -1,
     "poll": 0.5,
 }
 if REDIS_URL:
@@ -316,6 +325,12 @@ DELIVERY_STATEMENT_LOG = env_str("DELIVERY_STATEMENT_LOG")
 # about), each with a sender of its own: one busy action keeps this many
 # workers sending. By default, the workers of one cluster.
 DELIVERY_LANES = env_int("DELIVERY_LANES", Q_CLUSTER["workers"], minimum=1, maximum=64)
+# A REST chunk smaller than one Collections call (200 records) waits until
+# its oldest delivery has been due this long, for more to join it: a steady
+# trickle then costs a lookup and a write per second's worth of events, not
+# per intake request. 0 sends at once. (Sends made outside the queue, such
+# as `manage.py send`, never wait.)
+DELIVERY_REST_LINGER_MS = env_int("DELIVERY_REST_LINGER_MS", 1000, minimum=0, maximum=60_000)
 # How long a destination pauses when Salesforce says the org's request quota
 # is spent and gives no hint of when it comes back (the daily limit is a
 # rolling 24 hours, so looking again every quarter hour costs one call).

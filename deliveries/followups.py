@@ -1,11 +1,12 @@
-"""Work that must happen later (flush a Bulk batch that is not full, poll a Bulk job).
+"""Work that must happen later: send a small REST chunk that waited for
+company, flush a Bulk batch that is not full, poll a Bulk job.
 
 A follow-up is a one-off django-q2 schedule: no worker ever sleeps waiting
 for its time. The cluster's own scheduler looks at schedules only every 30
-seconds, too coarse for a Bulk batch that should go after 10; so
+seconds, too coarse for a chunk that should go after one second; so
 ``manage.py followups`` (which ``serve`` runs beside the cluster) hands due
-follow-ups to the queue within a second of their time, and the cluster's
-scheduler remains the fallback where it is not running. The sweep (every
+follow-ups to the queue within a quarter of a second of their time, and the
+cluster's scheduler remains the fallback where it is not running. The sweep (every
 minute) is the safety net for a follow-up that is lost. One follow-up per
 (task, subject) is kept: asking again only brings it forward.
 """

@@ -42,6 +42,23 @@ def acquire(action_id: str, lane: int = 0) -> str | None:
     return token if taken else None
 
 
+def acquire_more(action_id: str, lanes: list[int], token: str) -> list[int]:
+    """Take those of ``lanes`` whose leases are free (or ran out) under a lease already held; the lanes now held.
+
+    They share the held lease's token, so its heartbeat renews them and its
+    release gives them back with it.
+    """
+    if not lanes:
+        return []
+    ensure_rows(action_id, lanes)
+    now = timezone.now()
+    SenderLease.objects.filter(action_id=action_id, lane__in=lanes).filter(
+        Q(until__isnull=True) | Q(until__lt=now) | Q(token=token)
+    ).update(until=now + LEASE, token=token)
+    held = SenderLease.objects.filter(action_id=action_id, lane__in=lanes, token=token)
+    return sorted(held.values_list("lane", flat=True))
+
+
 def ensure_rows(action_id: str, lanes: list[int]) -> None:
     """The lanes' lease rows, made if missing (two workers may make one at once: one wins)."""
     SenderLease.objects.bulk_create(

@@ -15,7 +15,9 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -26,11 +28,12 @@ from actions.models import Action
 from deliveries import budget_hold, bulk_polling, bulk_sending
 from deliveries.budget_hold import hold_for_budget
 from deliveries.concurrent_calls import Waves
-from deliveries.doorbell import ring
-from deliveries.execution import CallTrace, ChunkRun
+from deliveries.doorbell import SEND_TASK, address, ring
+from deliveries.execution import COLLECTION_SIZE, CallTrace, ChunkRun
+from deliveries.followups import follow_up
 from deliveries.holding import hold_deliveries
 from deliveries.interrupted import WRITING, recover_interrupted_sends
-from deliveries.lease import LEASE, Heartbeat, acquire, release, renew
+from deliveries.lease import LEASE, Heartbeat, acquire, acquire_more, release, renew
 from deliveries.models import DUE_STATUSES, Attempt, Delivery, SenderLease
 from deliveries.outcomes import Outcome
 from deliveries.preparing import Prepared, action_spec, prepare
@@ -57,31 +60,36 @@ class Step(StrEnum):
     WAITING = "waiting"
 
 
-def run(action_id: str, max_seconds: float | None = None, lane: int | None = None) -> None:
+def run(
+    action_id: str, max_seconds: float | None = None, lane: int | None = None, linger: float = 0.0
+) -> None:
     """Send everything due in the action's lane (or as much as fits in ``max_seconds``), then return.
 
     No call is started after ``max_seconds`` (``SENDER_MAX_RUN_SECONDS``);
     the queue's task timeout is derived from it in settings. A queue task
     sends one lane; without ``lane``, every lane with due deliveries is
-    sent in turn (a send from the command line, a test).
+    sent in turn (a send from the command line, a test). ``linger``: see
+    ``send_chunk``.
     """
     budget = settings.SENDER_MAX_RUN_SECONDS if max_seconds is None else max_seconds
     deadline = time.monotonic() + budget
     if lane is not None:
-        _run_lane(action_id, lane, deadline)
+        _run_lane(action_id, lane, deadline, linger)
         return
     due = Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES)
     for each in sorted({0, *due.values_list("lane", flat=True).distinct()}):
-        _run_lane(action_id, each, deadline)
+        _run_lane(action_id, each, deadline, linger)
 
 
-def _run_lane(action_id: str, lane: int, deadline: float) -> None:
+def _run_lane(action_id: str, lane: int, deadline: float, linger: float = 0.0) -> None:
     SenderLease.objects.filter(action_id=action_id, lane=lane).update(wake_queued_at=None)
     while True:
         token = acquire(action_id, lane)
         if token is None:
             return
         out_of_time = False
+        gathered: set[int] = set()
+        gather = partial(_gather, action_id, lane, token, gathered)
         try:
             # Holding the lease, no other sender can be working on the action:
             # what is still marked as sending was left by a stopped worker.
@@ -91,13 +99,16 @@ def _run_lane(action_id: str, lane: int, deadline: float) -> None:
                 def may_start() -> bool:
                     return time.monotonic() < deadline and heartbeat.fresh()
 
-                while (step := _timed_chunk(action_id, may_start, lane)) is Step.SENT:
+                while (step := _timed_chunk(action_id, may_start, lane, linger, gather)) is Step.SENT:
                     if not may_start():
                         out_of_time = True
                         break
                     renew(action_id, token)
         finally:
             release(action_id, token)
+        # Lanes gathered into this sender's chunks were released with its own:
+        # what was routed to them meanwhile (their tasks found them taken) is woken now.
+        ring([(action_id, other) for other in sorted(gathered) if has_due(action_id, other)])
         if out_of_time:
             # Queued after the release, so that the fresh task finds the lease free.
             ring([(action_id, lane)])
@@ -108,11 +119,26 @@ def _run_lane(action_id: str, lane: int, deadline: float) -> None:
             return
 
 
-def _timed_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane: int = 0) -> Step:
+def _gather(action_id: str, lane: int, token: str, gathered: set[int]) -> list[int]:
+    """Take the leases of the action's other lanes with due deliveries that are free; they join ``gathered``."""
+    due = Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
+    others = sorted(set(due.exclude(lane=lane).values_list("lane", flat=True)))
+    taken = acquire_more(action_id, others, token)
+    gathered.update(taken)
+    return taken
+
+
+def _timed_chunk(
+    action_id: str,
+    may_start: Callable[[], bool] | None = None,
+    lane: int = 0,
+    linger: float = 0.0,
+    gather: Callable[[], list[int]] | None = None,
+) -> Step:
     started = time.monotonic()
     step = Step.NOTHING_DUE
     with statement_log.counting(action_id, sent=lambda: step is Step.SENT):
-        step = send_chunk(action_id, may_start, lane)
+        step = send_chunk(action_id, may_start, lane, linger, gather)
     if step is Step.SENT:
         try:
             chunk_timing.record(action_id, time.monotonic() - started)
@@ -135,8 +161,22 @@ def has_due(action_id: str, lane: int | None = None) -> bool:
     return (due if lane is None else due.filter(lane=lane)).exists()
 
 
-def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane: int = 0) -> Step:
-    """Send one chunk of the lane's due deliveries (a Bulk action: of all its lanes, from lane 0)."""
+def send_chunk(
+    action_id: str,
+    may_start: Callable[[], bool] | None = None,
+    lane: int = 0,
+    linger: float = 0.0,
+    gather: Callable[[], list[int]] | None = None,
+) -> Step:
+    """Send one chunk of the lane's due deliveries (a Bulk action: of all its lanes, from lane 0).
+
+    With ``linger`` (seconds), a chunk too small to fill one Collections
+    call is not sent before its oldest delivery has been due that long: a
+    follow-up wakes the lane then, and deliveries routed meanwhile join it.
+    When it goes, the other lanes' due deliveries join it too, from each
+    lane whose lease ``gather`` could take: a trickle spread over lanes
+    then costs one lookup and one write, not one per lane.
+    """
     try:
         action = Action.objects.select_related("destination").get(pk=action_id)
     except Action.DoesNotExist:
@@ -170,6 +210,16 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane
     due = due_chunk(action_id, settings.DELIVERY_CHUNK_SIZE, lane)
     if not due:
         return Step.NOTHING_DUE
+    if linger > 0 and len(due) < COLLECTION_SIZE:
+        ripe_at = min(d.due_at for d in due) + timedelta(seconds=linger)
+        if ripe_at > timezone.now():
+            follow_up(SEND_TASK, address(action_id, lane), ripe_at)
+            # The follow-up wakes the lane: intake's doorbell need not queue a
+            # task per request meanwhile, each only to find the chunk still waiting.
+            SenderLease.objects.filter(action_id=action_id, lane=lane).update(wake_queued_at=timezone.now())
+            return Step.WAITING
+        if gather is not None:
+            due = _with_other_lanes(action_id, due, gather)
     attempts = start_attempts(action, due)
     started = time.monotonic()
     trace = CallTrace()
@@ -190,6 +240,18 @@ def send_chunk(action_id: str, may_start: Callable[[], bool] | None = None, lane
     duration_ms = int((time.monotonic() - started) * 1000)
     record_outcomes(destination, due, attempts, outcomes, duration_ms, trace.last_usage)
     return Step.SENT
+
+
+def _with_other_lanes(action_id: str, due: list[Delivery], gather: Callable[[], list[int]]) -> list[Delivery]:
+    """The chunk with the due deliveries of the other lanes it could take (up to a chunk in all)."""
+    for other in gather():
+        room = settings.DELIVERY_CHUNK_SIZE - len(due)
+        if room <= 0:
+            break
+        # Taken over as its own lane would be: what a stopped sender left is settled first.
+        recover_interrupted_sends(action_id=action_id, lane=other)
+        due += due_chunk(action_id, room, other)
+    return due
 
 
 def attempt_chunk(

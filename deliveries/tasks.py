@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ def send_action(subject: str) -> None:
     """Send a lane of an action; ``subject`` is its address (``action id:lane``)."""
     action_id, lane = doorbell.parse_address(subject)
     with log_context.bound(**_ids_of_action(action_id)):
-        sender.run(action_id, lane=lane)
+        sender.run(action_id, lane=lane, linger=settings.DELIVERY_REST_LINGER_MS / 1000)
 
 
 def _ids_of_action(action_id: str) -> dict[str, Any]:
