@@ -21,6 +21,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Min
 from django.utils import timezone
 
 from actions.archiving import close_waiting
@@ -124,6 +125,8 @@ def _gather(action_id: str, lane: int, token: str, gathered: set[int]) -> list[i
     due = Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=timezone.now())
     others = sorted(set(due.exclude(lane=lane).values_list("lane", flat=True)))
     taken = acquire_more(action_id, others, token)
+    # Their deliveries go now: intake may wake these lanes again.
+    SenderLease.objects.filter(action_id=action_id, lane__in=taken).update(wake_queued_at=None)
     gathered.update(taken)
     return taken
 
@@ -208,18 +211,13 @@ def send_chunk(
         bulk_polling.poll_due(action_id)
         return _STEP_OF_FLUSH[bulk_sending.flush(action, destination)]
     due = due_chunk(action_id, settings.DELIVERY_CHUNK_SIZE, lane)
+    if linger > 0 and len(due) < COLLECTION_SIZE:
+        waited = _trickle(action_id, lane, due, linger, gather)
+        if isinstance(waited, Step):
+            return waited
+        due = waited
     if not due:
         return Step.NOTHING_DUE
-    if linger > 0 and len(due) < COLLECTION_SIZE:
-        ripe_at = min(d.due_at for d in due) + timedelta(seconds=linger)
-        if ripe_at > timezone.now():
-            follow_up(SEND_TASK, address(action_id, lane), ripe_at)
-            # The follow-up wakes the lane: intake's doorbell need not queue a
-            # task per request meanwhile, each only to find the chunk still waiting.
-            SenderLease.objects.filter(action_id=action_id, lane=lane).update(wake_queued_at=timezone.now())
-            return Step.WAITING
-        if gather is not None:
-            due = _with_other_lanes(action_id, due, gather)
     attempts = start_attempts(action, due)
     started = time.monotonic()
     trace = CallTrace()
@@ -240,6 +238,31 @@ def send_chunk(
     duration_ms = int((time.monotonic() - started) * 1000)
     record_outcomes(destination, due, attempts, outcomes, duration_ms, trace.last_usage)
     return Step.SENT
+
+
+def _trickle(
+    action_id: str, lane: int, due: list[Delivery], linger: float, gather: Callable[[], list[int]] | None
+) -> list[Delivery] | Step:
+    """A chunk smaller than a Collections call: wait for company, or go with the other lanes' deliveries.
+
+    The action's lanes wait as one: until the oldest due delivery of any of
+    them has been due ``linger`` seconds, woken then by one follow-up (lane
+    0's), which the first lane to find the chunk ripe sends with every
+    other lane whose lease it can take.
+    """
+    now = timezone.now()
+    due_now = Delivery.objects.filter(action_id=action_id, status__in=DUE_STATUSES, due_at__lte=now)
+    oldest = due_now.aggregate(oldest=Min("due_at"))["oldest"]
+    if oldest is None:
+        return Step.NOTHING_DUE
+    ripe_at = oldest + timedelta(seconds=linger)
+    if ripe_at > now:
+        follow_up(SEND_TASK, address(action_id, 0), ripe_at)
+        # The follow-up wakes the action: intake's doorbell need not queue a
+        # task per request for this lane meanwhile, each only to find it waiting.
+        SenderLease.objects.filter(action_id=action_id, lane=lane).update(wake_queued_at=now)
+        return Step.WAITING
+    return due if gather is None else _with_other_lanes(action_id, due, gather)
 
 
 def _with_other_lanes(action_id: str, due: list[Delivery], gather: Callable[[], list[int]]) -> list[Delivery]:

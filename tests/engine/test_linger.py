@@ -136,3 +136,30 @@ def test_a_lane_another_sender_holds_is_left_to_it(
     )
     assert sent == {0: by_lane[0]}
     assert SenderLease.objects.get(action=action, lane=1).token == held
+
+
+def test_the_lanes_of_an_action_wait_as_one_and_lane_0s_follow_up_sends_them_all(
+    sf, destination, source, settings, django_capture_on_commit_callbacks
+):
+    action = _lead_creates(destination, settings)
+    settings.DELIVERY_LANES = 2
+    send(source, *(identify(f"f{n}", last_name="L", company="C") for n in range(20)))
+    other = Delivery.objects.filter(action=action).exclude(lane=0).values_list("lane", flat=True).first()
+    assert other == 1
+    sf.reset_calls()
+
+    # Lane 1's sender finds its chunk small and fresh: one follow-up, for the action's lane 0.
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_action(doorbell.address(str(action.pk), 1))
+    assert sf.api_calls() == 0
+    assert list(Schedule.objects.filter(func=doorbell.SEND_TASK).values_list("args", flat=True)) == [
+        repr(doorbell.address(str(action.pk), 0))
+    ]
+
+    # When it comes, lane 0's sender sends both lanes in one Collections call.
+    Delivery.objects.filter(action=action).update(due_at=timezone.now() - timedelta(seconds=2))
+    Delivery.objects.filter(action=action, lane=0).delete()
+    _queued_send(action, django_capture_on_commit_callbacks)
+
+    assert set(_statuses(action)) == {Status.DELIVERED}
+    assert sf.api_calls() == 1
