@@ -8,7 +8,7 @@ minute until the sweep.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -50,6 +50,17 @@ def ring(wakes: Iterable[Wake]) -> None:
         # (a busy database) must not turn it into an error. The sweep rings
         # every lane with due deliveries within a minute.
         transaction.on_commit(lambda: _enqueue(wanted), robust=True)
+
+
+def quiet_until(action_id: str, lane: int, until: datetime) -> None:
+    """Queue no task for the lane before ``until``: a follow-up wakes it then.
+
+    Recorded as a task queued so long before ``until`` that it counts as
+    lost from then on, so rings go through again at ``until`` even if the
+    follow-up is late or lost.
+    """
+    queued_at = until - QUEUED_TASK_LOST_AFTER
+    SenderLease.objects.filter(action_id=action_id, lane=lane).update(wake_queued_at=queued_at)
 
 
 def _enqueue(wanted: Iterable[Wake]) -> None:

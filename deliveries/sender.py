@@ -29,7 +29,7 @@ from actions.models import Action
 from deliveries import budget_hold, bulk_polling, bulk_sending
 from deliveries.budget_hold import hold_for_budget
 from deliveries.concurrent_calls import Waves
-from deliveries.doorbell import SEND_TASK, address, ring
+from deliveries.doorbell import SEND_TASK, address, quiet_until, ring
 from deliveries.execution import COLLECTION_SIZE, CallTrace, ChunkRun
 from deliveries.followups import follow_up
 from deliveries.holding import hold_deliveries
@@ -259,8 +259,12 @@ def _trickle(
     if ripe_at > now:
         follow_up(SEND_TASK, address(action_id, 0), ripe_at)
         # The follow-up wakes the action: intake's doorbell need not queue a
-        # task per request for this lane meanwhile, each only to find it waiting.
-        SenderLease.objects.filter(action_id=action_id, lane=lane).update(wake_queued_at=now)
+        # task per request for this lane meanwhile, each only to find it
+        # waiting. Nor just after: a lane woken by intake at the follow-up's
+        # moment would send its own part beside the follow-up's sender. The
+        # follow-up's sender wakes the lanes it takes along; a lane it could
+        # not take is rung again by intake a linger later at most.
+        quiet_until(action_id, lane, ripe_at + timedelta(seconds=linger))
         return Step.WAITING
     return due if gather is None else _with_other_lanes(action_id, due, gather)
 

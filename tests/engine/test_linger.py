@@ -163,3 +163,25 @@ def test_the_lanes_of_an_action_wait_as_one_and_lane_0s_follow_up_sends_them_all
 
     assert set(_statuses(action)) == {Status.DELIVERED}
     assert sf.api_calls() == 1
+
+
+def test_a_quiet_lane_is_rung_again_from_its_ripe_time_on(
+    destination, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # A lane that waits must not miss a burst routed to it: past its ripe
+    # time intake's doorbell queues its task again, follow-up or not.
+    action = _lead_creates(destination, settings)
+    queued = []
+    monkeypatch.setattr(doorbell, "async_task", lambda *args: queued.append(args))
+    lane = (str(action.pk), 0)
+    lease.ensure_rows(str(action.pk), [0])
+
+    doorbell.quiet_until(str(action.pk), 0, timezone.now() + timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        doorbell.ring([lane])
+    assert queued == []
+
+    doorbell.quiet_until(str(action.pk), 0, timezone.now() - timedelta(milliseconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        doorbell.ring([lane])
+    assert queued == [(doorbell.SEND_TASK, doorbell.address(str(action.pk), 0))]
