@@ -10,6 +10,7 @@ restores one. The schema is documented in docs/config.md.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from actions.validation import validate_action
 from deliveries.budget_hold import release_if_room
 from destinations import budget_values
 from destinations.connect import settings_changed
-from destinations.models import Destination
+from destinations.models import MAX_CONCURRENT_CALLS, Destination
 from destinations.salesforce.domains import UntrustedUrl, trusted_origin
 from sources.models import Source
 from sources.provisioning import create_source
@@ -47,7 +48,14 @@ ACTION_KEYS = (
     "batch_size",
     "clear_fields_on_null",
 )
-DESTINATION_KEYS = ("enabled", "is_sandbox", "login_url", "api_budget_percent", "api_budget_calls")
+DESTINATION_KEYS = (
+    "enabled",
+    "is_sandbox",
+    "login_url",
+    "api_budget_percent",
+    "api_budget_calls",
+    "concurrent_calls",
+)
 # Every key the file may hold at each level; anything else is refused by
 # name, so that a misspelt setting never goes silently unapplied.
 TOP_LEVEL_KEYS = ("version", "workspace", "sources", "destinations")
@@ -138,6 +146,7 @@ def check(config: Any, fields_of: FieldsOf | None = None) -> list[str]:
                     "such as https://acme.my.salesforce.com."
                 )
         problems += _budget_problems(where, destination)
+        problems += _concurrent_calls_problems(where, destination)
         for name in destination.get("sources") or []:
             if name not in known_sources:
                 problems.append(f"{where}.sources: {name!r} is not among the file's sources.")
@@ -248,6 +257,19 @@ def _reachable(destination: Destination) -> bool:
     except UntrustedUrl:
         return False
     return True
+
+
+def _concurrent_calls_problems(where: str, destination: Mapping[str, Any]) -> list[str]:
+    if "concurrent_calls" not in destination:
+        return []
+    value = destination["concurrent_calls"]
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONCURRENT_CALLS:
+        return [
+            f"{where}.concurrent_calls: a whole number from 1 to {MAX_CONCURRENT_CALLS} "
+            f"(Salesforce answers at most {MAX_CONCURRENT_CALLS} long-running requests of an org at once); "
+            f"got {json.dumps(value)}."
+        ]
+    return []
 
 
 def _import_destination(

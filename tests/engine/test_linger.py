@@ -185,3 +185,62 @@ def test_a_quiet_lane_is_rung_again_from_its_ripe_time_on(
     with django_capture_on_commit_callbacks(execute=True):
         doorbell.ring([lane])
     assert queued == [(doorbell.SEND_TASK, doorbell.address(str(action.pk), 0))]
+
+
+def _send_many(source, prefix: str, count: int) -> None:
+    for start in range(0, count, 100):
+        send(
+            source,
+            *(
+                identify(f"{prefix}{n}", last_name="L", company="C")
+                for n in range(start, min(count, start + 100))
+            ),
+        )
+
+
+def test_a_busy_action_takes_no_lane_along_and_lets_no_lane_wait(
+    sf, destination, source, settings, django_capture_on_commit_callbacks
+):
+    # A backlog: each lane's sender sends its own, so that they all work at once.
+    action = _lead_creates(destination, settings)
+    settings.DELIVERY_LANES = 2
+    _send_many(source, "g", 500)
+    Delivery.objects.filter(action=action, lane=0).exclude(
+        pk__in=Delivery.objects.filter(action=action, lane=0).order_by("id").values("pk")[:10]
+    ).delete()
+    assert Delivery.objects.filter(action=action, lane=1).count() >= 200
+    sf.reset_calls()
+
+    _queued_send(action, django_capture_on_commit_callbacks)
+
+    assert (
+        list(Delivery.objects.filter(action=action, lane=0).values_list("status", flat=True))
+        == [Status.DELIVERED] * 10
+    )
+    assert set(Delivery.objects.filter(action=action, lane=1).values_list("status", flat=True)) == {
+        Status.PENDING
+    }
+    assert sf.api_calls() == 1
+
+
+def test_a_chunk_sends_whole_collections_calls_and_its_fresh_remainder_waits_for_company(
+    sf, destination, source, settings, django_capture_on_commit_callbacks
+):
+    action = _lead_creates(destination, settings)
+    _send_many(source, "h", 230)
+    sf.reset_calls()
+
+    _queued_send(action, django_capture_on_commit_callbacks)
+
+    # 200 in one call; the newest 30 would have cost a call of their own.
+    statuses = _statuses(action)
+    assert statuses == [Status.DELIVERED] * 200 + [Status.PENDING] * 30
+    assert sf.api_calls() == 1
+
+    Delivery.objects.filter(action=action, status=Status.PENDING).update(
+        due_at=timezone.now() - timedelta(seconds=2)
+    )
+    _queued_send(action, django_capture_on_commit_callbacks)
+
+    assert _statuses(action) == [Status.DELIVERED] * 230
+    assert sf.api_calls() == 2
