@@ -41,7 +41,7 @@ def test_a_small_fresh_chunk_waits_then_goes_in_one_write_with_what_joined_it(
     # Nothing went to Salesforce yet; the lane is woken when the oldest has waited a second.
     assert sf.api_calls() == 0
     assert _statuses(action) == [Status.PENDING] * 3
-    oldest = Delivery.objects.filter(action=action).order_by("due_at").first()
+    oldest = Delivery.objects.filter(action=action).order_by("due_at")[0]
     (follow_up,) = Schedule.objects.filter(func=doorbell.SEND_TASK)
     assert follow_up.next_run == oldest.due_at + timedelta(seconds=1)
     # Until then, intake's doorbell queues no task per request for the lane: the follow-up wakes it.
