@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -24,7 +25,7 @@ from deliveries import bulk_results
 from deliveries.execution import CallTrace, outcome_of_error
 from deliveries.followups import follow_up
 from deliveries.models import Attempt, BulkJob, BulkPhase, Status
-from deliveries.outcomes import Outcome, Result
+from deliveries.outcomes import Outcome, Result, SharedCall
 from deliveries.recording import record_outcomes
 from destinations.salesforce.bulk import JobInfo, ResultKind
 from destinations.salesforce.client import SalesforceClient
@@ -137,6 +138,9 @@ def _record(
     found = bulk_results.match(job.key_field, [row["cells"] for row in job.rows], files)
     carried = sum(len(row["deliveries"]) for row in job.rows)
     share = job.api_calls / carried if carried else 0.0
+    # The job's calls that read the same for each of its deliveries, stored once for all.
+    shared = [None if _own_part(call) else _shared_call(call) for call in job.calls]
+    shared_at = [i for i, call in enumerate(shared) if call is not None]
     outcomes: dict[int, Outcome] = {}
     for position, row in enumerate(job.rows):
         result = found.get(position)
@@ -144,6 +148,8 @@ def _record(
         for delivery_id in row["deliveries"]:
             each = Outcome(**{**settled.__dict__, "fields": list(settled.fields)})
             each.requests, each.responses = _trace(job, row["cells"], result)
+            each.shared = [call for call in shared if call is not None]
+            each.shared_at = shared_at
             each.api_calls = share
             outcomes[delivery_id] = each
     # Only deliveries still waiting on this job: never overwrite a later attempt.
@@ -222,6 +228,23 @@ def _unprocessed_outcome(job: BulkJob, info: JobInfo) -> Outcome:
         Result.RETRY,
         error_code=f"BULK_JOB_{info.state.upper()}",
         message=f"Bulk job {job.job_id} ended {info.state} before this record was processed{reason}.",
+    )
+
+
+_RESULT_FILES = (bulk_results.SUCCESSES, bulk_results.FAILURES, bulk_results.UNPROCESSED)
+
+
+def _own_part(call: dict[str, Any]) -> bool:
+    """Whether each delivery sees its own part of the call: its row of the upload, its row of a result file."""
+    return call["method"] == "PUT" or str(call["path"]).rstrip("/").endswith(_RESULT_FILES)
+
+
+def _shared_call(call: dict[str, Any]) -> SharedCall:
+    """A job call as ``_trace`` shows it to every delivery."""
+    return SharedCall(
+        {"method": call["method"], "path": str(call["path"]), "body": call["body"]},
+        {"status": call["status"], "body": call["answer"]},
+        call.get("duration_ms"),
     )
 
 

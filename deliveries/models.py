@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -185,9 +186,9 @@ class Attempt(models.Model):
     """One try of one delivery: what was sent and what came back (no tokens).
 
     ``requests`` and ``responses`` read as one list each: the calls shared
-    with the chunk's other deliveries (``shared_calls``) first, then the
-    attempt's own part. Attempts written before calls were shared hold
-    everything in their own part and list no shared calls.
+    with the chunk's other deliveries (``shared_calls``) and the attempt's
+    own part, in the order they were made. Attempts written before calls
+    were shared hold everything in their own part and list no shared calls.
     """
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
@@ -202,8 +203,11 @@ class Attempt(models.Model):
     own_responses: models.JSONField[list[dict[str, Any]]] = models.JSONField(
         default=list, db_column="responses"
     )
-    # Ids of the SalesforceCall rows made for this delivery and others, in the order they were made.
-    shared_calls: models.JSONField[list[int]] = models.JSONField(default=list, blank=True)
+    # Ids of the SalesforceCall rows made for this delivery and others, in the
+    # order they were made; a null stands for the attempt's next own call
+    # (a Bulk job's upload and result rows sit between its shared calls).
+    # Own calls past the last entry come after all of them.
+    shared_calls: models.JSONField[list[int | None]] = models.JSONField(default=list, blank=True)
     api_calls = models.FloatField(default=0)
     outcome = models.CharField(max_length=20, blank=True, default="")
     # The shared calls once read (not a field).
@@ -218,22 +222,22 @@ class Attempt(models.Model):
 
     @property
     def requests(self) -> list[dict[str, Any]]:
-        return [call.request for call in self.shared()] + list(self.own_requests)
+        return self._in_order(self.own_requests, lambda call: call.request)
 
     @requests.setter
     def requests(self, value: list[dict[str, Any]]) -> None:
         # Given whole: the shared answers become the attempt's own, so both lists still pair up.
-        self.own_responses = [c.response for c in self.shared()] + list(self.own_responses)
+        self.own_responses = self.responses
         self.own_requests = value
         self._drop_shared()
 
     @property
     def responses(self) -> list[dict[str, Any]]:
-        return [call.response for call in self.shared()] + list(self.own_responses)
+        return self._in_order(self.own_responses, lambda call: call.response)
 
     @responses.setter
     def responses(self, value: list[dict[str, Any]]) -> None:
-        self.own_requests = [c.request for c in self.shared()] + list(self.own_requests)
+        self.own_requests = self.requests
         self.own_responses = value
         self._drop_shared()
 
@@ -241,10 +245,25 @@ class Attempt(models.Model):
         """The shared calls, in order (read once; ``attach_shared_calls`` reads many attempts' at once)."""
         cached = getattr(self, "_shared_cache", None)
         if cached is None:
-            found = SalesforceCall.objects.in_bulk(self.shared_calls) if self.shared_calls else {}
-            cached = [found[pk] for pk in self.shared_calls if pk in found]
+            ids = [pk for pk in self.shared_calls if pk is not None]
+            found = SalesforceCall.objects.in_bulk(ids) if ids else {}
+            cached = [found[pk] for pk in ids if pk in found]
             self._shared_cache = cached
         return cached
+
+    def _in_order(
+        self, own: list[dict[str, Any]], part: Callable[[SalesforceCall], dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        by_pk = {call.pk: call for call in self.shared()}
+        mine = iter(own)
+        ordered: list[dict[str, Any]] = []
+        for entry in self.shared_calls:
+            if entry is None:
+                ordered.extend(next_own for next_own in [next(mine, None)] if next_own is not None)
+            elif entry in by_pk:
+                ordered.append(part(by_pk[entry]))
+        ordered.extend(mine)
+        return ordered
 
     def _drop_shared(self) -> None:
         self.shared_calls = []

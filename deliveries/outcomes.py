@@ -52,8 +52,10 @@ class Outcome:
     # The answers, in the same order: [{"status", "body"}].
     responses: list[dict[str, Any]] = field(default_factory=list)
     api_calls: float = 0.0
-    # The calls at the head of ``requests``/``responses`` made for other deliveries too.
+    # The calls of ``requests``/``responses`` made for other deliveries too, in order.
     shared: list[SharedCall] = field(default_factory=list)
+    # Where they are in ``requests``/``responses``; None: at their head.
+    shared_at: list[int] | None = None
     # Refused by our own checks before anything was sent for it: Salesforce
     # never saw it, so it carries no Salesforce status (``status_code`` None).
     refused_before_sending: bool = False

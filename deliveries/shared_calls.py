@@ -35,11 +35,17 @@ def store(
                 )
     SalesforceCall.objects.bulk_create(rows.values())
     for attempt, outcome in zip(attempts, outcomes, strict=True):
-        count = len(outcome.shared)
-        attempt.own_requests = outcome.requests[count:]
-        attempt.own_responses = outcome.responses[count:]
-        attempt.shared_calls = [rows[call].pk for call in outcome.shared]
-        attempt._shared_cache = [rows[call] for call in outcome.shared]
+        positions = range(len(outcome.shared)) if outcome.shared_at is None else outcome.shared_at
+        at = dict(zip(positions, outcome.shared, strict=True))
+        own = [i for i in range(len(outcome.requests)) if i not in at]
+        attempt.own_requests = [outcome.requests[i] for i in own]
+        attempt.own_responses = [outcome.responses[i] for i in own if i < len(outcome.responses)]
+        # A null where an own call was made between shared ones; none after the last shared call.
+        layout = [rows[at[i]].pk if i in at else None for i in range(len(outcome.requests))]
+        while layout and layout[-1] is None:
+            layout.pop()
+        attempt.shared_calls = layout
+        attempt._shared_cache = [rows[at[i]] for i in sorted(at)]
 
 
 class Reader:
@@ -50,13 +56,15 @@ class Reader:
 
     def attach(self, attempts: Iterable[Attempt]) -> list[Attempt]:
         attempts = list(attempts)
-        wanted = {pk for a in attempts for pk in a.shared_calls if pk not in self._known}
+        wanted = {pk for a in attempts for pk in a.shared_calls if pk is not None and pk not in self._known}
         if wanted:
             if len(self._known) + len(wanted) > _KEPT:
                 self._known.clear()
             self._known.update(SalesforceCall.objects.in_bulk(list(wanted)))
         for attempt in attempts:
-            attempt._shared_cache = [self._known[pk] for pk in attempt.shared_calls if pk in self._known]
+            attempt._shared_cache = [
+                self._known[pk] for pk in attempt.shared_calls if pk is not None and pk in self._known
+            ]
         return attempts
 
 

@@ -13,7 +13,7 @@ from django_q.models import Schedule
 
 from deliveries import bulk_polling, bulk_recovery, sender
 from deliveries.data_out import rows_of_bulk_job
-from deliveries.models import Attempt, BulkJob, BulkPhase, Delivery, Status
+from deliveries.models import Attempt, BulkJob, BulkPhase, Delivery, SalesforceCall, Status
 from deliveries.pruning import prune_old_bulk_jobs
 from salesforce_emulator.bulk import all_rows
 from salesforce_emulator.bulk_csv import CsvJobError
@@ -360,6 +360,39 @@ def test_it_writes_each_deliverys_own_row_and_result_to_its_attempt(sf, destinat
     assert own["file"] == "failedResults" and own["sf__Error"].startswith(bad.error_code)
     assert bad_attempt.outcome == Status.FAILED
     assert len(attempt.requests) == len(attempt.responses) == sf.api_calls()
+
+
+def test_a_jobs_calls_that_read_alike_for_every_delivery_are_stored_once(sf, destination, source):
+    action = bulk_upsert(destination, batch_size=5)
+    send(source, *(identify(f"u{n}", last_name=f"L{n}") for n in range(5)))
+
+    deliveries = deliver_bulk(sf, action)
+
+    job = BulkJob.objects.get()
+    shared = list(SalesforceCall.objects.order_by("id"))
+    # Create, close and the polls: one row each, for all five deliveries.
+    assert [c.request["method"] for c in shared] == [
+        call["method"] for call in job.calls if call["method"] != "PUT" and "Results" not in call["path"]
+    ]
+    attempts = list(Attempt.objects.filter(delivery__in=deliveries).order_by("delivery"))
+    layouts = {tuple(a.shared_calls) for a in attempts}
+    assert len(layouts) == 1
+    assert [pk for pk in layouts.pop() if pk is not None] == [c.pk for c in shared]
+    for delivery, attempt in zip(deliveries, attempts, strict=True):
+        # Each keeps only its own row of the upload and of the results.
+        assert {r["method"] for r in attempt.own_requests} == {"PUT", "GET"}
+        assert all(r["method"] == "PUT" or "Results" in r["path"] for r in attempt.own_requests)
+        # And reads as one list, in the order the calls were made.
+        assert [(r["method"], r["path"]) for r in attempt.requests] == [
+            (c["method"], c["path"]) for c in job.calls
+        ]
+        assert len(attempt.responses) == len(job.calls)
+        assert attempt.requests[1]["body"] == {
+            "row": {
+                "External_Id__c": delivery.event.payload["userId"],
+                "LastName": delivery.event.payload["traits"]["last_name"],
+            }
+        }
 
 
 def own_results(attempt):
