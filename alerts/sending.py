@@ -13,13 +13,13 @@ import smtplib
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
 from django.core.mail import send_mail
 from django.utils import timezone
 
 from alerts import messages, signing, webhook_urls
 from alerts.incidents import settings_of
 from alerts.models import Channel, Notification, NotificationState
+from destinations.salesforce import outbound
 from workspaces.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -131,11 +131,9 @@ def _webhook(notification: Notification) -> int:
     }
     try:
         # Redirects are not followed: they could lead to an address the check refused.
-        response = requests.post(
-            url, data=body, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False
-        )
-    except requests.RequestException as exc:
-        raise SendFailed(f"No answer: {type(exc).__name__}") from None
-    if not 200 <= response.status_code < 300:
-        raise SendFailed(f"Answered {response.status_code}", response.status_code)
-    return response.status_code
+        status = outbound.post(url, body, headers, TIMEOUT_SECONDS)
+    except outbound.NoAnswer as exc:
+        raise SendFailed(f"No answer: {exc.kind}") from None
+    if not 200 <= status < 300:
+        raise SendFailed(f"Answered {status}", status)
+    return status

@@ -37,7 +37,11 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.received.append(Received(self.path, dict(self.headers.items()), body))
-            self.send_response(state.statuses.pop(0) if state.statuses else 200)
+            status = state.statuses.pop(0) if state.statuses else 200
+            self.send_response(status)
+            if 300 <= status < 400:
+                # Back to this same server: a client that followed it would post twice.
+                self.send_header("Location", "/redirected")
             self.send_header("Content-Length", "0")
             self.end_headers()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -324,3 +325,35 @@ def test_it_keeps_one_incident_when_the_condition_comes_back_within_the_quiet_pe
 
     assert [json.loads(p.body)["type"] for p in receiver.received] == ["incident.started"]
     assert Incident.objects.count() == 1
+
+
+def test_a_webhook_address_that_gives_no_answer_is_tried_again_later(sf, destination) -> None:
+    # A loopback port nothing listens on: the connection is refused.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    webhook_to(destination, f"http://127.0.0.1:{port}/hook")
+    now = reconnect_needed(destination)
+
+    deliver_due(now)
+
+    message = Notification.objects.get()
+    assert (message.state, message.attempts, message.next_attempt_at) == (
+        "pending",
+        1,
+        now + timedelta(minutes=1),
+    )
+    assert message.attempt_log[-1]["status"] is None
+    assert message.attempt_log[-1]["error"] == "No answer: ConnectionError"
+
+
+def test_a_webhook_that_redirects_is_not_followed(sf, destination, receiver) -> None:
+    webhook_to(destination, receiver.url)
+    receiver.statuses[:] = [307]
+    now = reconnect_needed(destination)
+
+    deliver_due(now)
+
+    message = Notification.objects.get()
+    assert len(receiver.received) == 1
+    assert (message.state, message.attempt_log[-1]["error"]) == ("pending", "Answered 307")
