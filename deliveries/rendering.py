@@ -148,7 +148,8 @@ class Renderer:
         self.action, self.describe = action, describe
         mappings = {**action.fields, **dict(action.other_fields)}
         self._fields = compile_fields(mappings, describe.text_lengths(mappings))
-        self._targets: dict[str, tuple[str, FieldInfo | None] | _Refused] = {}
+        # Each field's canonical name and describe, or why it is refused (code, message, fields).
+        self._targets: dict[str, tuple[str, FieldInfo | None] | tuple[str, str, list[str]]] = {}
 
     def render(self, event: Mapping[str, Any], delivery_id: int) -> Item | Verdict:
         try:
@@ -188,10 +189,11 @@ class Renderer:
             try:
                 self._targets[name] = _writable_field(self.action, self.describe, name)
             except _Refused as refused:
-                self._targets[name] = refused
+                self._targets[name] = (refused.code, refused.message, refused.fields)
         target = self._targets[name]
-        if isinstance(target, _Refused):
-            raise target
+        if len(target) == 3:
+            # A fresh exception each time: one raised again would carry every earlier traceback.
+            raise _Refused(*target)
         return target
 
 

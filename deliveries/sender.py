@@ -99,7 +99,8 @@ def _run_lane(action_id: str, lane: int, deadline: float, linger: float = 0.0) -
                 def may_start() -> bool:
                     return time.monotonic() < deadline and heartbeat.fresh()
 
-                while (step := _timed_chunk(action_id, may_start, lane, linger, gather)) is Step.SENT:
+                send = partial(send_chunk, action_id, may_start, lane, linger, gather)
+                while (step := _timed_chunk(action_id, send)) is Step.SENT:
                     if not may_start():
                         out_of_time = True
                         break
@@ -130,17 +131,12 @@ def _gather(action_id: str, lane: int, token: str, gathered: set[int]) -> list[i
     return taken
 
 
-def _timed_chunk(
-    action_id: str,
-    may_start: Callable[[], bool] | None = None,
-    lane: int = 0,
-    linger: float = 0.0,
-    gather: Callable[[], list[int]] | None = None,
-) -> Step:
+def _timed_chunk(action_id: str, send: Callable[[], Step]) -> Step:
+    """``send()`` (one chunk of the action), its statements counted and its duration recorded."""
     started = time.monotonic()
     step = Step.NOTHING_DUE
     with statement_log.counting(action_id, sent=lambda: step is Step.SENT):
-        step = send_chunk(action_id, may_start, lane, linger, gather)
+        step = send()
     if step is Step.SENT:
         try:
             chunk_timing.record(action_id, time.monotonic() - started)
